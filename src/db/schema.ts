@@ -227,6 +227,8 @@ export interface JobBulksTable {
   /** PENDING, DONE, or SKIPPED (cancelled or past the maximum before it ran). */
   state: string;
   user_count: number;
+  /** Users this bulk purged (summed in SQL to honour the job's maximum). */
+  purged: number;
   /** JSON counters this bulk added, written in the bulk's own transaction. */
   counters: string | null;
   attempts: number;

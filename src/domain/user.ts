@@ -48,7 +48,10 @@ export function toKey(value: string): string {
   return value.trim().toLowerCase();
 }
 
-/** The opaque, ordered id of a tombstone (PERFORMANCE.md rule 1): derived from the internal id. */
+/**
+ * The opaque id of a tombstone: derived from the internal id, so it is ordered and carries nothing of
+ * the person (PERFORMANCE.md rule 1). The database layer builds the same value in SQL.
+ */
 export function tombstonePrimaryId(internalId: number): string {
-  return `DEL-${String(internalId).padStart(12, '0')}`;
+  return `DEL-${internalId}`;
 }

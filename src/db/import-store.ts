@@ -1,0 +1,352 @@
+/**
+ * Writes an ImportBatch in one transaction (SPEC.md section 8): re-importing updates the fields the
+ * source carries and leaves the rest; tombstones are never matched; related records whose user is in
+ * neither the input nor the database are skipped with a warning.
+ */
+import type { Kysely } from 'kysely';
+import type { ImportBatch, ImportedUser, SourceLocation } from '../domain/import-batch.ts';
+import { toKey } from '../domain/user.ts';
+import type { Database } from './schema.ts';
+
+/** What an import wrote. */
+export interface ImportSummary {
+  groupsCreated: number;
+  librariesCreated: number;
+  usersCreated: number;
+  usersUpdated: number;
+  loans: number;
+  requests: number;
+  fees: number;
+  blocks: number;
+  relationships: number;
+  assignments: number;
+  /** Records skipped, with file and record named. */
+  warnings: string[];
+}
+
+const CHUNK = 400;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function where(location: SourceLocation): string {
+  return `${location.file}: record ${location.record}`;
+}
+
+/** Upserts reference data; returns lookups from source key and code key to the configured code. */
+async function writeGroups(db: Kysely<Database>, batch: ImportBatch, summary: ImportSummary) {
+  const bySourceKey = new Map<string, string>();
+  for (const group of batch.groups) {
+    const codeKey = toKey(group.code);
+    const existing = await db.selectFrom('user_groups').select(['id', 'code']).where('code_key', '=', codeKey).executeTakeFirst();
+    if (existing) {
+      await db
+        .updateTable('user_groups')
+        .set({ description: group.description, ...(group.sourceKey ? { source_key: group.sourceKey } : {}) })
+        .where('id', '=', existing.id)
+        .execute();
+    } else {
+      await db.insertInto('user_groups').values({ code: group.code, code_key: codeKey, description: group.description, source_key: group.sourceKey ?? null }).execute();
+      summary.groupsCreated += 1;
+    }
+  }
+  const rows = await db.selectFrom('user_groups').select(['code', 'code_key', 'source_key']).execute();
+  const byCodeKey = new Map(rows.map((r) => [r.code_key, r.code]));
+  for (const r of rows) if (r.source_key) bySourceKey.set(r.source_key, r.code);
+  return { byCodeKey, bySourceKey };
+}
+
+async function writeLibraries(db: Kysely<Database>, batch: ImportBatch, summary: ImportSummary) {
+  for (const library of batch.libraries) {
+    const codeKey = toKey(library.code);
+    const existing = await db.selectFrom('libraries').select('id').where('code_key', '=', codeKey).executeTakeFirst();
+    if (existing) await db.updateTable('libraries').set({ name: library.name }).where('id', '=', existing.id).execute();
+    else {
+      await db.insertInto('libraries').values({ code: library.code, code_key: codeKey, name: library.name }).execute();
+      summary.librariesCreated += 1;
+    }
+  }
+  const rows = await db.selectFrom('libraries').select(['code', 'code_key']).execute();
+  return new Map(rows.map((r) => [r.code_key, r.code]));
+}
+
+/** The column values a user record carries (undefined = not carried). */
+function userColumns(user: ImportedUser, group: string | null | undefined, library: string | null | undefined) {
+  const columns: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) columns[key] = value;
+  };
+  set('primary_id', user.primaryId);
+  set('record_type', user.recordType);
+  if (group !== undefined) {
+    set('user_group', group);
+    set('user_group_key', group === null ? null : toKey(group));
+  }
+  set('account_type', user.accountType);
+  set('status', user.status);
+  set('first_name', user.firstName);
+  set('middle_name', user.middleName);
+  if (user.lastName !== undefined) {
+    set('last_name', user.lastName);
+    set('last_name_key', user.lastName === null ? null : toKey(user.lastName));
+  }
+  set('birth_date', user.birthDate);
+  set('expiry_date', user.expiryDate);
+  set('purge_date', user.purgeDate);
+  if (library !== undefined) {
+    set('home_library', library);
+    set('home_library_key', library === null ? null : toKey(library));
+  }
+  set('last_activity_date', user.lastActivityDate);
+  if (user.doNotPurgeReason !== undefined) {
+    set('do_not_purge', 1);
+    set('do_not_purge_reason', user.doNotPurgeReason);
+  }
+  return columns;
+}
+
+/** Writes `batch` in the caller's transaction. */
+export async function applyImportBatch(db: Kysely<Database>, batch: ImportBatch, now: string): Promise<ImportSummary> {
+  const summary: ImportSummary = {
+    groupsCreated: 0,
+    librariesCreated: 0,
+    usersCreated: 0,
+    usersUpdated: 0,
+    loans: 0,
+    requests: 0,
+    fees: 0,
+    blocks: 0,
+    relationships: 0,
+    assignments: 0,
+    warnings: [...batch.warnings],
+  };
+  const groups = await writeGroups(db, batch, summary);
+  const libraries = await writeLibraries(db, batch, summary);
+
+  // A group or library referenced but not defined is created with its code as description.
+  const resolveGroup = async (ref: string | null | undefined): Promise<string | null | undefined> => {
+    if (ref === undefined || ref === null) return ref;
+    const viaSource = groups.bySourceKey.get(ref);
+    if (viaSource) return viaSource;
+    const known = groups.byCodeKey.get(toKey(ref));
+    if (known) return known;
+    await db.insertInto('user_groups').values({ code: ref, code_key: toKey(ref), description: ref, source_key: null }).execute();
+    groups.byCodeKey.set(toKey(ref), ref);
+    summary.groupsCreated += 1;
+    return ref;
+  };
+  const resolveLibrary = async (ref: string | null | undefined): Promise<string | null | undefined> => {
+    if (ref === undefined || ref === null) return ref;
+    const known = libraries.get(toKey(ref));
+    if (known) return known;
+    await db.insertInto('libraries').values({ code: ref, code_key: toKey(ref), name: ref }).execute();
+    libraries.set(toKey(ref), ref);
+    summary.librariesCreated += 1;
+    return ref;
+  };
+
+  const userIdBySourceKey = new Map<string, number>();
+  for (const chunk of chunks(batch.users)) {
+    const keys = chunk.map((u) => toKey(u.primaryId));
+    const existing = await db.selectFrom('users').select(['id', 'primary_id_key']).where('primary_id_key', 'in', keys).execute();
+    const existingByKey = new Map(existing.map((r) => [r.primary_id_key as string, r.id]));
+    for (const user of chunk) {
+      const key = toKey(user.primaryId);
+      const columns = userColumns(user, await resolveGroup(user.userGroup), await resolveLibrary(user.homeLibrary));
+      const found = existingByKey.get(key);
+      let id: number;
+      if (found !== undefined) {
+        await db
+          .updateTable('users')
+          .set({ ...columns, source: batch.source, source_key: user.sourceKey, updated_at: now } as never)
+          .where('id', '=', found)
+          .execute();
+        id = found;
+        summary.usersUpdated += 1;
+      } else {
+        const row = await db
+          .insertInto('users')
+          .values({
+            record_type: 'PUBLIC',
+            account_type: 'EXTERNAL',
+            status: 'ACTIVE',
+            do_not_purge: 0,
+            ...columns,
+            primary_id: user.primaryId,
+            primary_id_key: key,
+            source: batch.source,
+            source_key: user.sourceKey,
+            created_at: now,
+            updated_at: now,
+          } as Database['users'] & { id?: never })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        id = row.id;
+        summary.usersCreated += 1;
+      }
+      userIdBySourceKey.set(user.sourceKey, id);
+      await replaceUserChildren(db, id, user, now);
+    }
+  }
+
+  // References to users not in this input: users imported earlier from the same source, never tombstones.
+  const referenced = new Set<string>();
+  const collect = (key: string) => {
+    if (!userIdBySourceKey.has(key)) referenced.add(key);
+  };
+  for (const r of [...batch.loans, ...batch.requests, ...batch.fees, ...batch.blocks, ...batch.assignments]) collect(r.userKey);
+  for (const r of batch.relationships) {
+    collect(r.fromUserKey);
+    collect(r.toUserKey);
+  }
+  for (const chunk of chunks([...referenced])) {
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'source_key', 'primary_id_key'])
+      .where('status', '<>', 'DELETED')
+      .where((eb) => eb.or([eb.and([eb('source', '=', batch.source), eb('source_key', 'in', chunk)]), eb('primary_id_key', 'in', chunk.map(toKey))]))
+      .execute();
+    for (const row of rows) {
+      if (row.source_key && chunk.includes(row.source_key)) userIdBySourceKey.set(row.source_key, row.id);
+      else if (row.primary_id_key) {
+        const match = chunk.find((k) => toKey(k) === row.primary_id_key);
+        if (match && !userIdBySourceKey.has(match)) userIdBySourceKey.set(match, row.id);
+      }
+    }
+  }
+  const userFor = (key: string, kind: string, location: SourceLocation): number | undefined => {
+    const id = userIdBySourceKey.get(key);
+    if (id === undefined) summary.warnings.push(`${where(location)}: ${kind} skipped: its user ${key} is neither in the input nor in the database`);
+    return id;
+  };
+
+  const upsertRelated = async <T extends { externalId: string; location: SourceLocation }>(
+    table: 'loans' | 'requests' | 'fees' | 'user_blocks' | 'assignments',
+    records: readonly T[],
+    kind: string,
+    toRow: (record: T) => Record<string, unknown> | undefined,
+  ): Promise<number> => {
+    let written = 0;
+    for (const record of records) {
+      const row = toRow(record);
+      if (!row) continue;
+      const existing = await db
+        .selectFrom(table)
+        .select('id')
+        .where('source', '=', batch.source)
+        .where('external_id', '=', record.externalId)
+        .executeTakeFirst();
+      if (existing) await db.updateTable(table).set(row).where('id', '=', existing.id).execute();
+      else await db.insertInto(table).values({ ...row, source: batch.source, external_id: record.externalId } as never).execute();
+      written += 1;
+    }
+    void kind;
+    return written;
+  };
+
+  summary.loans = await upsertRelated('loans', batch.loans, 'loan', (l) => {
+    const userId = userFor(l.userKey, 'loan', l.location);
+    if (userId === undefined) return undefined;
+    return {
+      user_id: userId,
+      status: l.status,
+      ...(l.itemBarcode !== undefined ? { item_barcode: l.itemBarcode } : {}),
+      ...(l.library !== undefined ? { library: l.library } : {}),
+      ...(l.loanDate !== undefined ? { loan_date: l.loanDate } : {}),
+      ...(l.dueDate !== undefined ? { due_date: l.dueDate } : {}),
+      ...(l.returnDate !== undefined ? { return_date: l.returnDate } : {}),
+    };
+  });
+  summary.requests = await upsertRelated('requests', batch.requests, 'request', (r) => {
+    const userId = userFor(r.userKey, 'request', r.location);
+    if (userId === undefined) return undefined;
+    return {
+      user_id: userId,
+      status: r.status,
+      ...(r.requestType !== undefined ? { request_type: r.requestType } : {}),
+      ...(r.requestDate !== undefined ? { request_date: r.requestDate } : {}),
+    };
+  });
+  summary.fees = await upsertRelated('fees', batch.fees, 'fee', (f) => {
+    const userId = userFor(f.userKey, 'fee', f.location);
+    if (userId === undefined) return undefined;
+    return {
+      user_id: userId,
+      fee_type: f.feeType,
+      status: f.status,
+      close_reason: f.closeReason ?? null,
+      closed_date: f.closedDate ?? null,
+      ...(f.createdDate !== undefined ? { created_date: f.createdDate } : {}),
+      original_amount: f.originalAmount,
+      balance: f.balance,
+    };
+  });
+  summary.blocks = await upsertRelated('user_blocks', batch.blocks, 'block', (b) => {
+    const userId = userFor(b.userKey, 'block', b.location);
+    if (userId === undefined) return undefined;
+    return { user_id: userId, block_type: b.blockType, description: b.description ?? null, expiry_date: b.expiryDate ?? null, created_at: now };
+  });
+  summary.assignments = await upsertRelated('assignments', batch.assignments, 'assignment', (a) => {
+    const userId = userFor(a.userKey, 'assignment', a.location);
+    if (userId === undefined) return undefined;
+    return { user_id: userId, kind: a.kind, description: a.description ?? null };
+  });
+  for (const rel of batch.relationships) {
+    const from = userFor(rel.fromUserKey, 'relationship', rel.location);
+    const to = from === undefined ? undefined : userFor(rel.toUserKey, 'relationship', rel.location);
+    if (from === undefined || to === undefined) continue;
+    const row = { kind: rel.kind, from_user_id: from, to_user_id: to, end_date: rel.endDate ?? null };
+    const existing = await db
+      .selectFrom('relationships')
+      .select('id')
+      .where('source', '=', batch.source)
+      .where('external_id', '=', rel.externalId)
+      .executeTakeFirst();
+    if (existing) await db.updateTable('relationships').set(row).where('id', '=', existing.id).execute();
+    else await db.insertInto('relationships').values({ ...row, source: batch.source, external_id: rel.externalId }).execute();
+    summary.relationships += 1;
+  }
+  return summary;
+}
+
+/** Replaces the child collections the source carries (identifiers, contacts, categories); adds new notes. */
+async function replaceUserChildren(db: Kysely<Database>, userId: number, user: ImportedUser, now: string): Promise<void> {
+  if (user.identifiers !== undefined) {
+    await db.deleteFrom('user_identifiers').where('user_id', '=', userId).execute();
+    if (user.identifiers.length > 0) {
+      await db
+        .insertInto('user_identifiers')
+        .values(user.identifiers.map((i) => ({ user_id: userId, id_type: i.type, value: i.value, value_key: toKey(i.value), status: 'ACTIVE' })))
+        .execute();
+    }
+  }
+  const contacts: Array<['EMAIL' | 'PHONE' | 'ADDRESS', string[] | undefined]> = [
+    ['EMAIL', user.emails],
+    ['PHONE', user.phones],
+    ['ADDRESS', user.addresses],
+  ];
+  for (const [kind, values] of contacts) {
+    if (values === undefined) continue;
+    await db.deleteFrom('user_contacts').where('user_id', '=', userId).where('kind', '=', kind).execute();
+    if (values.length > 0) {
+      await db
+        .insertInto('user_contacts')
+        .values(values.map((value) => ({ user_id: userId, kind, value, value_key: toKey(value) })))
+        .execute();
+    }
+  }
+  if (user.statisticalCategories !== undefined) {
+    await db.deleteFrom('user_stat_categories').where('user_id', '=', userId).execute();
+    if (user.statisticalCategories.length > 0) {
+      await db.insertInto('user_stat_categories').values(user.statisticalCategories.map((category) => ({ user_id: userId, category }))).execute();
+    }
+  }
+  if (user.notes !== undefined && user.notes.length > 0) {
+    const existing = new Set((await db.selectFrom('user_notes').select('note').where('user_id', '=', userId).execute()).map((r) => r.note));
+    const fresh = user.notes.filter((n) => !existing.has(n));
+    if (fresh.length > 0) await db.insertInto('user_notes').values(fresh.map((note) => ({ user_id: userId, note, created_at: now }))).execute();
+  }
+}
