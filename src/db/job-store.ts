@@ -2,7 +2,7 @@
  * Jobs, bulks, candidates and report rows. The job row says everything about a job; bulks, candidate ids
  * and report rows are child tables. Stores take a database handle (or a transaction) as first argument.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { addCounters, type Counters, type JobStatus, type JobType } from '../domain/job.ts';
 import type { Database, JobsTable } from './schema.ts';
 
@@ -114,7 +114,7 @@ export async function writeCandidates(
   db: Kysely<Database>,
   jobId: number,
   bulkSize: number,
-  candidateIds: ReturnType<Kysely<Database>['selectFrom']> extends never ? never : any,
+  candidateIds: SelectQueryBuilder<Database, 'users', { id: number }>,
 ): Promise<{ users: number; bulks: number }> {
   await db.deleteFrom('job_bulks').where('job_id', '=', jobId).execute();
   await db.deleteFrom('job_candidates').where('job_id', '=', jobId).execute();

@@ -207,19 +207,7 @@ export async function deleteUsers(db: Kysely<Database>, userIds: readonly number
 
     // KEEP_STATISTICS and KEEP_STATISTICS_REMOVE_PRIMARY_ID: the row becomes a tombstone; history stays
     // linked to it. The counter counts the history rows now tied to a tombstone instead of a person.
-    const history = await db
-      .selectFrom(
-        db
-          .selectFrom('loans')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('user_id', 'in', ids)
-          .unionAll(db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', 'in', ids))
-          .unionAll(db.selectFrom('fees').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', 'in', ids))
-          .as('h'),
-      )
-      .select((eb) => eb.fn.sum<number>('h.n').as('total'))
-      .executeTakeFirst();
-    outcome.historyRecordsAnonymised += Number(history?.total ?? 0);
+    outcome.historyRecordsAnonymised += await countHistory(db, ids);
     for (const table of ['user_identifiers', 'user_contacts', 'user_notes', 'user_blocks'] as const) {
       await db.deleteFrom(table).where('user_id', 'in', ids).execute();
     }
@@ -242,4 +230,42 @@ export async function deleteUsers(db: Kysely<Database>, userIds: readonly number
       .execute();
   }
   return outcome;
+}
+
+/**
+ * What `deleteUsers` would count, without changing anything: simulate mode reports exactly as a real
+ * run would.
+ */
+export async function countDeletionEffects(db: Kysely<Database>, userIds: readonly number[], context: DeletionContext): Promise<DeletionOutcome> {
+  const outcome: DeletionOutcome = { requestsCancelled: 0, historyRecordsAnonymised: 0 };
+  for (const ids of idChunks(userIds)) {
+    if (context.cancelActiveRequests) {
+      const row = await db
+        .selectFrom('requests')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', 'in', ids)
+        .where('status', 'in', [...ACTIVE_REQUEST_STATUSES])
+        .executeTakeFirst();
+      outcome.requestsCancelled += Number(row?.n ?? 0);
+    }
+    if (context.policy !== 'KEEP_FULLY_REPORTABLE') outcome.historyRecordsAnonymised += await countHistory(db, ids);
+  }
+  return outcome;
+}
+
+/** Loan, request and fee rows of `ids`. */
+async function countHistory(db: Kysely<Database>, ids: number[]): Promise<number> {
+  const row = await db
+    .selectFrom(
+      db
+        .selectFrom('loans')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', 'in', ids)
+        .unionAll(db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', 'in', ids))
+        .unionAll(db.selectFrom('fees').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', 'in', ids))
+        .as('h'),
+    )
+    .select((eb) => eb.fn.sum<number>('h.n').as('total'))
+    .executeTakeFirst();
+  return Number(row?.total ?? 0);
 }

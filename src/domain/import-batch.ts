@@ -145,7 +145,7 @@ export interface ImportedAssignment {
 /** Everything one import call read, validated, ready to be written in one transaction. */
 export interface ImportBatch {
   /** The source format: it namespaces external ids. */
-  source: 'folio' | 'alma' | 'koha' | 'evergreen' | 'csv';
+  source: 'folio' | 'alma' | 'koha' | 'evergreen' | 'csv' | 'synthetic';
   groups: ImportedGroup[];
   libraries: ImportedLibrary[];
   users: ImportedUser[];
