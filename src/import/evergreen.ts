@@ -9,6 +9,7 @@
  * is purged.
  */
 import { addDays, parseCalendarDate, type CalendarDate } from '../domain/calendar-date.ts';
+import { AppError } from '../domain/errors.ts';
 import {
   emptyBatch,
   type ImportBatch,
@@ -16,7 +17,7 @@ import {
   type ImportedUser,
   type SourceLocation,
 } from '../domain/import-batch.ts';
-import { currencyDigits, parseMoney } from '../domain/money.ts';
+import { currencyDigits, isValidCurrency, parseMoney } from '../domain/money.ts';
 import { toKey, type LoanStatus, type RequestStatus } from '../domain/user.ts';
 import type { ImportOptions } from './import-options.ts';
 import { malformed, readSourceFiles, type SourceFile } from './source-files.ts';
@@ -57,12 +58,23 @@ function isUsedTable(name: string): boolean {
 
 /** Reads Evergreen COPY dumps from `paths` (files or directories) into one batch, or throws IMPORT_MALFORMED. */
 export async function readEvergreen(paths: string[], options: ImportOptions): Promise<ImportBatch> {
+  checkOptions(options);
   const files = await readSourceFiles(paths);
   const batch = emptyBatch('evergreen');
   const tables = new Map<string, CopyRow[]>();
   for (const file of files) collectCopyBlocks(file, tables, batch.warnings);
   buildBatch(tables, options, batch);
   return batch;
+}
+
+function checkOptions(options: ImportOptions): void {
+  if (!isValidCurrency(options.currency)) {
+    throw new AppError('VALIDATION_FAILED', `currency "${options.currency}" is not an ISO 4217 code`);
+  }
+  const days = options.purgeDaysAfterExpiry;
+  if (days !== null && (!Number.isSafeInteger(days) || days < 0)) {
+    throw new AppError('VALIDATION_FAILED', `purgeDaysAfterExpiry ${String(days)} is not a whole number of days >= 0`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
