@@ -5,8 +5,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.ts';
 import { readFolio } from '../../src/import/folio.ts';
+import type { ImportOptions } from '../../src/import/import-options.ts';
 
-const options = { currency: 'USD', purgeDaysAfterExpiry: null };
+const options: ImportOptions = { currency: 'USD', purgeDaysAfterExpiry: null };
 let dir: string;
 
 beforeEach(async () => {

@@ -8,11 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.ts';
 import type { ImportBatch, ImportedUser } from '../../src/domain/import-batch.ts';
 import { readFolio } from '../../src/import/folio.ts';
+import type { ImportOptions } from '../../src/import/import-options.ts';
 
 const FOLIO = path.resolve('../shared/data/folio');
 const at = (...parts: string[]) => path.join(FOLIO, ...parts);
-const noPurge = { currency: 'USD', purgeDaysAfterExpiry: null };
-const plus30 = { currency: 'USD', purgeDaysAfterExpiry: 30 };
+const noPurge: ImportOptions = { currency: 'USD', purgeDaysAfterExpiry: null };
+const plus30: ImportOptions = { currency: 'USD', purgeDaysAfterExpiry: 30 };
 
 /** The core sample set: users, their groups, loans and requests. */
 function readCore(options = noPurge): Promise<ImportBatch> {
