@@ -1,0 +1,115 @@
+/**
+ * A malformed Evergreen input refuses the whole import: AppError IMPORT_MALFORMED naming the file, the
+ * record and the field, and nothing returned.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/domain/errors.ts';
+import { readEvergreen } from '../../src/import/evergreen.ts';
+import type { ImportOptions } from '../../src/import/import-options.ts';
+
+const usd: ImportOptions = { currency: 'USD', purgeDaysAfterExpiry: null };
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'evergreen-bad-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function copy(table: string, columns: string, rows: string[]): string {
+  return `COPY ${table} (${columns}) FROM stdin;\n${rows.join('\n')}\n\\.\n`;
+}
+
+async function write(name: string, text: string): Promise<string> {
+  const file = path.join(dir, name);
+  await writeFile(file, text);
+  return file;
+}
+
+/** Runs the import and returns the AppError it must throw. */
+async function refusal(options: ImportOptions = usd): Promise<AppError> {
+  const error = await readEvergreen([dir], options).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  const appError = error as AppError;
+  expect(appError.code).toBe('IMPORT_MALFORMED');
+  return appError;
+}
+
+const USR = 'id, usrname, profile, expire_date, dob';
+
+describe('malformed Evergreen input', () => {
+  it('refuses a bad expiry date, naming file, record and field', async () => {
+    const file = await write('usr.sql', copy('actor.usr', USR, ['1\tA\t2\t2025-01-01\t\\N', '2\tB\t2\t2025-13-01\t\\N']));
+    const { message } = await refusal();
+    expect(message).toContain(file);
+    expect(message).toContain('line 3 (id 2)');
+    expect(message).toContain('expire_date');
+    expect(message).toContain('"2025-13-01" is not a date');
+  });
+
+  it('refuses a user without usrname', async () => {
+    const file = await write('usr.sql', copy('actor.usr', USR, ['1\t\\N\t2\t2025-01-01\t\\N']));
+    const { message } = await refusal();
+    expect(message).toContain(file);
+    expect(message).toContain('id 1');
+    expect(message).toContain('usrname');
+  });
+
+  it('refuses duplicate user ids, even across files', async () => {
+    await write('a.sql', copy('actor.usr', USR, ['1\tA\t2\t\\N\t\\N']));
+    const second = await write('b.sql', copy('actor.usr', USR, ['1\tB\t2\t\\N\t\\N']));
+    const { message } = await refusal();
+    expect(message).toContain(second);
+    expect(message).toContain('id 1');
+    expect(message).toContain('field id');
+    expect(message).toContain('duplicate');
+  });
+
+  it('refuses duplicate usernames compared case-insensitively', async () => {
+    const file = await write('usr.sql', copy('actor.usr', USR, ['1\tAbc\t2\t\\N\t\\N', '2\taBC\t2\t\\N\t\\N']));
+    const { message } = await refusal();
+    expect(message).toContain(file);
+    expect(message).toContain('id 2');
+    expect(message).toContain('usrname');
+  });
+
+  it('refuses a row whose field count differs from the COPY column list', async () => {
+    const file = await write('usr.sql', copy('actor.usr', USR, ['1\tA\t2\t\\N']));
+    const { message } = await refusal();
+    expect(message).toContain(file);
+    expect(message).toContain('line 2');
+    expect(message).toContain('row');
+  });
+
+  it('refuses a bad payment amount', async () => {
+    const file = await write('cash.sql', copy('money.cash_payment', 'id, xact, voided, amount', ['9\t500\tf\t1.005']));
+    const { message } = await refusal();
+    expect(message).toContain(file);
+    expect(message).toContain('id 9');
+    expect(message).toContain('amount');
+  });
+
+  it('refuses a bad boolean in deleted', async () => {
+    await write('usr.sql', copy('actor.usr', 'id, usrname, deleted', ['1\tA\tmaybe']));
+    const { message } = await refusal();
+    expect(message).toContain('deleted');
+  });
+
+  it('does not validate tables it does not use', async () => {
+    await write('setting.sql', copy('actor.usr_setting', 'id, usr, name, value', ['not\ta\tvalid row']));
+    const batch = await readEvergreen([dir], usd);
+    expect(batch.warnings).toEqual([`${path.join(dir, 'setting.sql')}: table actor.usr_setting is not used by the import; skipped`]);
+  });
+
+  it('refuses an unknown currency before reading anything', async () => {
+    const error = await readEvergreen([dir], { currency: 'XYZ', purgeDaysAfterExpiry: null }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
