@@ -227,9 +227,11 @@ function readJsonFile(reader: Reader, file: string, text: string): void {
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // V8 quotes the start of the input in some messages: cut it, it may hold personal data.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/, ".*" is not valid JSON$/s, '');
     const position = /position (\d+)/.exec(message);
-    const record = position ? `line ${lineAt(text, Number(position[1]))}` : '(unparseable)';
+    const atEnd = message.startsWith('Unexpected end of JSON input');
+    const record = position ? `line ${lineAt(text, Number(position[1]))}` : atEnd ? `line ${lineAt(text, text.length)}` : '(unparseable)';
     throw withCause(malformed(file, record, 'JSON', `not valid JSON (${message})`), error);
   }
   if (!isObj(doc)) {
@@ -426,7 +428,7 @@ function readRestUser(reader: Reader, file: string, u: Obj, index: string): stri
     sourceKey: primaryId,
     primaryId,
     recordType,
-    userGroup: recordType === 'CONTACT' ? null : group === undefined ? undefined : group,
+    userGroup: recordType === 'CONTACT' ? null : group,
     accountType: vocabulary(file, record, 'account_type', text(u.account_type), ACCOUNT_TYPES),
     status: userStatus(file, record, 'status', text(u.status)),
     firstName: text(u.first_name),
@@ -453,9 +455,7 @@ function readRestUser(reader: Reader, file: string, u: Obj, index: string): stri
     const status = text(b.block_status);
     // Only blocks in force are imported; Alma keeps inactive ones as history.
     if (status && status.toUpperCase() !== 'ACTIVE') return;
-    const description = [text(b.block_description) ? (codeDescription(b.block_description) ?? text(b.block_description)) : undefined, text(b.block_note)]
-      .filter(isNonEmpty)
-      .join(': ');
+    const description = [codeDescription(b.block_description) ?? text(b.block_description), text(b.block_note)].filter(isNonEmpty).join(': ');
     addBlock(reader, {
       externalId: `${primaryId}/user_block/${i + 1}`,
       userKey: primaryId,
