@@ -1,0 +1,40 @@
+/** Use cases of institution settings. */
+import { fail, type Result } from '../domain/errors.ts';
+import { isSettingKey, normaliseSetting, SETTING_DEFAULTS, SETTING_KEYS, type SettingKey } from '../domain/settings.ts';
+import { toKey } from '../domain/user.ts';
+import { appendAudit } from '../db/audit-store.ts';
+import { inWriteTransaction } from '../db/connection.ts';
+import { readStoredSettings, writeSetting } from '../db/settings-store.ts';
+import type { AppContext } from './context.ts';
+
+/** Every setting with its effective value. */
+export async function getAllSettings(context: AppContext): Promise<Record<SettingKey, string>> {
+  const stored = await readStoredSettings(context.db.kysely);
+  return Object.fromEntries(SETTING_KEYS.map((key) => [key, stored[key] ?? SETTING_DEFAULTS[key]])) as Record<SettingKey, string>;
+}
+
+/** One setting's effective value. */
+export async function getSetting(context: AppContext, key: string): Promise<Result<{ key: SettingKey; value: string }>> {
+  if (!isSettingKey(key)) return fail('UNKNOWN_FIELD', `unknown setting "${key}"; known settings: ${SETTING_KEYS.join(', ')}`);
+  const all = await getAllSettings(context);
+  return { ok: true, key, value: all[key] };
+}
+
+/** Validates and stores one setting, with an audit entry; an invalid value changes nothing. */
+export async function setSetting(context: AppContext, key: string, raw: string, actor: string): Promise<Result<{ key: SettingKey; value: string }>> {
+  if (!isSettingKey(key)) return fail('UNKNOWN_FIELD', `unknown setting "${key}"; known settings: ${SETTING_KEYS.join(', ')}`);
+  const normalised = normaliseSetting(key, raw);
+  if (!normalised.ok) return fail('VALIDATION_FAILED', normalised.message);
+  const value = normalised.value;
+  const now = context.clock.now().toISOString();
+  return inWriteTransaction(context.db, async (trx) => {
+    if (key === 'anonymisation_user' && value !== '') {
+      const user = await trx.selectFrom('users').select('id').where('primary_id_key', '=', toKey(value)).executeTakeFirst();
+      if (!user) return fail('NOT_FOUND', `anonymisation_user "${value}" is not an existing user`);
+    }
+    const before = (await readStoredSettings(trx))[key] ?? SETTING_DEFAULTS[key];
+    await writeSetting(trx, key, value, now);
+    await appendAudit(trx, [{ at: now, actor, action: 'SETTING_CHANGED', details: { key, from: before, to: value } }]);
+    return { ok: true as const, key, value };
+  });
+}
