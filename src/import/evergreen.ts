@@ -116,7 +116,8 @@ function collectCopyBlocks(file: SourceFile, tables: Map<string, CopyRow[]>, war
   while (i < lines.length) {
     const line = lines[i] as string;
     i += 1;
-    if (!/^COPY\s/i.test(line)) continue;
+    // Only a COPY ... FROM stdin line starts data; prose that begins with "COPY" is not one.
+    if (!/^COPY\s.*\sFROM\s+stdin\b/i.test(line)) continue;
     const header = COPY_LINE.exec(line);
     const headerLine = i;
     if (!header) throw malformed(file.name, `line ${headerLine}`, 'COPY', 'is not a COPY ... FROM stdin; line');
@@ -156,8 +157,8 @@ function collectCopyBlocks(file: SourceFile, tables: Map<string, CopyRow[]>, war
     const insert = /^\s*INSERT\s+INTO\s/im.test(file.text);
     warnings.push(
       insert
-        ? `${file.name}: an SQL INSERT script, not a COPY dump (it calls sequences and functions); skipped`
-        : `${file.name}: not an Evergreen COPY dump; skipped`,
+        ? `${file.name}: skipped: an SQL INSERT script, not a COPY dump (it calls sequences and functions)`
+        : `${file.name}: skipped: not an Evergreen COPY dump`,
     );
   }
 }

@@ -108,6 +108,12 @@ describe('malformed Evergreen input', () => {
     expect(batch.warnings).toEqual([`${path.join(dir, 'setting.sql')}: table actor.usr_setting is not used by the import; skipped`]);
   });
 
+  it('skips a text file whose lines merely begin with COPY', async () => {
+    const file = await write('notes.md', 'COPY the dumps into place first.\n');
+    const batch = await readEvergreen([dir], usd);
+    expect(batch.warnings).toEqual([`${file}: skipped: not an Evergreen COPY dump`]);
+  });
+
   it('refuses an unknown currency before reading anything', async () => {
     const error = await readEvergreen([dir], { currency: 'XYZ', purgeDaysAfterExpiry: null }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
