@@ -125,8 +125,9 @@ export async function writeCandidates(
       db
         .selectFrom(candidateIds.as('c'))
         .select([
-          sql<number>`${jobId}`.as('job_id'),
-          sql<number>`(row_number() over (order by c.id) - 1) / ${bulkSize}`.as('bulk_no'),
+          sql<number>`cast(${jobId} as integer)`.as('job_id'),
+          // The cast keeps the division integral: a bound JS number may arrive as a float.
+          sql<number>`(row_number() over (order by c.id) - 1) / cast(${bulkSize} as integer)`.as('bulk_no'),
           sql<number>`c.id`.as('user_id'),
         ]) as never,
     )
