@@ -200,7 +200,7 @@ const NOTES = [
 
 /** Days of history before a user's last active day (about 4 years). */
 const HISTORY_DAYS = 1460;
-/** Offsets (days from today) covered by the precomputed date table: birth dates up to 91 years back. */
+/** Offsets (days from today) the date table covers: birth dates up to 91 years back. */
 const TABLE_FROM = -91 * 366;
 const TABLE_TO = 5 * 366;
 
@@ -293,6 +293,7 @@ interface Context {
   seed: number;
   users: number;
   today: CalendarDate;
+  /** Date of each offset from TABLE_FROM, '' until first used. */
   dates: CalendarDate[];
   counters: Counters;
 }
@@ -313,21 +314,28 @@ function validate(options: SyntheticOptions): void {
 }
 
 function createContext(options: SyntheticOptions): Context {
-  // Every date is an offset from today; the table turns offsets into strings with the domain's own
-  // calendar arithmetic once, instead of once per record (a million users draw about 20 million dates).
-  const dates: CalendarDate[] = [];
-  for (let offset = TABLE_FROM; offset <= TABLE_TO; offset += 1) dates.push(addDays(options.today, offset));
   return {
     seed: options.seed,
     users: options.users,
     today: options.today,
-    dates,
+    dates: new Array<CalendarDate>(TABLE_TO - TABLE_FROM + 1).fill(''),
     counters: { loan: 0, fee: 0, request: 0, block: 0, relationship: 0, assignment: 0 },
   };
 }
 
+/**
+ * The date `offset` days from today. Every date is drawn as an offset; a table remembers each offset's
+ * date (the domain's own calendar arithmetic), because a million users draw about 20 million dates.
+ */
 function dateAt(ctx: Context, offset: number): CalendarDate {
-  return ctx.dates[offset - TABLE_FROM] ?? addDays(ctx.today, offset);
+  const slot = offset - TABLE_FROM;
+  if (slot < 0 || slot >= ctx.dates.length) return addDays(ctx.today, offset);
+  let date = ctx.dates[slot] as CalendarDate;
+  if (date === '') {
+    date = addDays(ctx.today, offset);
+    ctx.dates[slot] = date;
+  }
+  return date;
 }
 
 function itemBarcode(rnd: Random): string {
@@ -515,24 +523,28 @@ function generateUser(ctx: Context, index: number, batch: ImportBatch): void {
     });
   }
 
-  // A relationship pairs the users at indexes 2k and 2k+1, so a pair never straddles an even chunk boundary.
-  const partner = index ^ 1;
-  if (rnd.chance(RATE.relationship) && partner < ctx.users) {
+  // A relationship pairs the users at indexes 2k and 2k+1, so a pair never straddles an even chunk
+  // boundary. Its fields are drawn even when the partner does not exist (the last user of an odd-sized
+  // library), so that the user's later draws are the same as in a larger library.
+  if (rnd.chance(RATE.relationship)) {
     const kind = rnd.weighted(RELATIONSHIP_KIND_WEIGHTS);
     const fromSide = rnd.chance(RATE.relationshipFromSide);
     const endRoll = rnd.float();
     let endDate: CalendarDate | null = null;
     if (endRoll < RATE.relationshipEndedPast) endDate = dateAt(ctx, -rnd.int(1, 730));
     else if (endRoll < RATE.relationshipEndedPast + RATE.relationshipEndsFuture) endDate = dateAt(ctx, rnd.int(1, 365));
-    const partnerId = syntheticPrimaryId(partner);
-    batch.relationships.push({
-      externalId: `P${++ctx.counters.relationship}`,
-      kind,
-      fromUserKey: fromSide ? primaryId : partnerId,
-      toUserKey: fromSide ? partnerId : primaryId,
-      endDate,
-      location,
-    });
+    const partner = index ^ 1;
+    if (partner < ctx.users) {
+      const partnerId = syntheticPrimaryId(partner);
+      batch.relationships.push({
+        externalId: `P${++ctx.counters.relationship}`,
+        kind,
+        fromUserKey: fromSide ? primaryId : partnerId,
+        toUserKey: fromSide ? partnerId : primaryId,
+        endDate,
+        location,
+      });
+    }
   }
 
   if (recordType === 'STAFF' && rnd.chance(RATE.staffAssignments)) {
