@@ -1,5 +1,5 @@
 /** Runs the numbered migrations, registered in a static list (no file globbing). */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { AppError } from '../domain/errors.ts';
 import { migrationDialectOf, type DialectName } from './dialect.ts';
 import * as m001 from './migrations/001-initial.ts';
@@ -27,15 +27,19 @@ function providerFor(name: DialectName): MigrationProvider {
  */
 export async function migrateToLatest(db: Kysely<any>, name: DialectName): Promise<void> {
   const known = new Set(Object.keys(MIGRATIONS));
+  // On PostgreSQL the schema is the connection's current one (search_path), so several installations
+  // can share a database; the migration bookkeeping lives beside the tables it describes.
+  const schema =
+    name === 'postgres' ? ((await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? 'public') : undefined;
   const tables = await db.introspection.getTables();
-  if (tables.some((t) => t.name === 'kysely_migration')) {
-    const applied = await db.selectFrom('kysely_migration').select('name').execute();
+  if (tables.some((t) => t.name === 'kysely_migration' && (schema === undefined || t.schema === schema))) {
+    const applied = await db.withSchema(schema ?? 'main').selectFrom('kysely_migration').select('name').execute();
     const unknown = applied.map((r) => r.name as string).filter((n) => !known.has(n));
     if (unknown.length > 0) {
       throw new AppError('SCHEMA_TOO_NEW', `the database schema is newer than this program (unknown migrations: ${unknown.join(', ')}); upgrade patron-purge`);
     }
   }
-  const migrator = new Migrator({ db, provider: providerFor(name) });
+  const migrator = new Migrator({ db, provider: providerFor(name), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error } = await migrator.migrateToLatest();
   if (error) throw new Error('database migration failed', { cause: error });
 }

@@ -2,7 +2,10 @@
  * Test wiring: a real database (a fresh SQLite file, or a fresh PostgreSQL schema when TEST_PG_URL is set
  * and the test asks for it), a manual clock, and builders for small libraries like those of cases.md.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import pg from 'pg';
+import { inject } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createManualClock } from '../../src/domain/clock.ts';
@@ -19,10 +22,31 @@ import type { Config } from '../../src/config.ts';
 /** An app over a fresh database with a clock the test controls. */
 export type TestApp = App & { clock: ReturnType<typeof createManualClock> };
 
-/** Opens a fresh SQLite database in a temp folder, with the clock at `now`. */
-export async function openTestApp(now: string, settings: Record<string, string> = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'patron-purge-test-'));
-  const databaseUrl = join(dir, 'test.sqlite');
+/** The databases every database test runs on: SQLite always, PostgreSQL when the suite has one. */
+export type TestDatabase = 'sqlite' | 'postgres';
+export function testDatabases(): TestDatabase[] {
+  return inject('pgUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** A fresh database: an SQLite file in a temp folder, or a new schema of the suite's PostgreSQL database. */
+export async function freshDatabaseUrl(kind: TestDatabase): Promise<string> {
+  if (kind === 'sqlite') return join(mkdtempSync(join(tmpdir(), 'patron-purge-test-')), 'test.sqlite');
+  const base = inject('pgUrl');
+  if (!base) throw new Error('no PostgreSQL for this test run');
+  const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(`create schema ${schema}`);
+  } finally {
+    await client.end();
+  }
+  return `${base}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
+
+/** Opens a fresh database with the clock at `now` and the given settings. */
+export async function openTestApp(now: string, settings: Record<string, string> = {}, kind: TestDatabase = 'sqlite'): Promise<TestApp> {
+  const databaseUrl = await freshDatabaseUrl(kind);
   const db = await openDatabase(databaseUrl);
   const clock = createManualClock(new Date(now));
   const config: Config = { databaseUrl, clock, operator: null, leaseMs: 2000, actor: 'test' };

@@ -6,14 +6,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { explainPurge } from '../../src/app/users.ts';
 import { createPurgeJob } from '../../src/app/purge-jobs.ts';
-import { fee, liveUsers, loan, openTestApp, reasonsById, relationship, request, runPurge, seed, user, type TestApp } from '../helpers/test-app.ts';
+import { fee, liveUsers, loan, openTestApp, reasonsById, relationship, request, runPurge, seed, testDatabases, user, type TestApp } from '../helpers/test-app.ts';
 
 const NY = { timezone: 'America/New_York' };
 const RUN_AT = '2025-06-01T10:00:00-04:00';
+
+describe.each(testDatabases())('on %s', (database) => {
 let app: TestApp | undefined;
 
 async function open(now = RUN_AT, settings: Record<string, string> = {}): Promise<TestApp> {
-  app = await openTestApp(now, { ...NY, ...settings });
+  app = await openTestApp(now, { ...NY, ...settings }, database);
   return app;
 }
 
@@ -343,4 +345,5 @@ describe('relationships', () => {
     expect(reasonsById(report)).toEqual({ SP: ['ACTIVE_PROXY'], PX: ['ACTIVE_PROXY'], GU: ['GUARANTOR'] });
     expect([...(report.purged ?? [])].sort()).toEqual(['GE', 'OLD1', 'OLD2']);
   });
+});
 });

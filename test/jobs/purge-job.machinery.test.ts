@@ -5,12 +5,14 @@ import { cancelJob, createPurgeJob, readJobReport, reportToCsv, showJob, type Jo
 import { applyHistoryRetention } from '../../src/app/retention.ts';
 import { PURGE_COUNTERS } from '../../src/domain/job.ts';
 import { createAppWorker } from '../../src/main.ts';
-import { fee, liveUsers, loan, openTestApp, runPurge, runWorker, seed, user, type TestApp } from '../helpers/test-app.ts';
+import { fee, liveUsers, loan, openTestApp, runPurge, runWorker, seed, testDatabases, user, type TestApp } from '../helpers/test-app.ts';
 
 const RUN_AT = '2025-06-01T10:00:00-04:00';
+
+describe.each(testDatabases())('on %s', (database) => {
 let app: TestApp | undefined;
 async function open(settings: Record<string, string> = {}): Promise<TestApp> {
-  app = await openTestApp(RUN_AT, { timezone: 'America/New_York', ...settings });
+  app = await openTestApp(RUN_AT, { timezone: 'America/New_York', ...settings }, database);
   return app;
 }
 afterEach(async () => {
@@ -161,7 +163,12 @@ describe('failures', () => {
     const a = await open({ bulk_size: '1' });
     await seed(a, { users: [user('U1'), user('U2', { notes: ['x'] }), user('U3')] });
     // A real database failure for U2's bulk only: deleting its note is refused.
-    await sql`create trigger refuse_note_delete before delete on user_notes begin select raise(abort, 'refused by test trigger'); end`.execute(a.db.kysely);
+    if (database === 'sqlite') {
+      await sql`create trigger refuse_note_delete before delete on user_notes begin select raise(abort, 'refused by test trigger'); end`.execute(a.db.kysely);
+    } else {
+      await sql`create function refuse_note_delete() returns trigger language plpgsql as $$ begin raise exception 'refused by test trigger'; end $$`.execute(a.db.kysely);
+      await sql`create trigger refuse_note_delete before delete on user_notes for each row execute function refuse_note_delete()`.execute(a.db.kysely);
+    }
     const { view } = await runPurge(a);
     expect(view.status).toBe('SYSTEM_ABORTED');
     expect(view.counters.purged).toBe(1);
@@ -205,4 +212,5 @@ describe('report and retention', () => {
     expect(audit.map((r) => r.action)).toEqual(['SETTING_CHANGED', 'IMPORT', 'JOB_CREATED', 'JOB_ENDED']);
     expect(JSON.stringify(audit)).not.toMatch(/Zyxwv|zyx@example/);
   });
+});
 });
