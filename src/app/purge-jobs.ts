@@ -5,12 +5,14 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { fail, type Result } from '../domain/errors.ts';
-import { emptyPurgeCounters, isEnded, type Counters, type JobStatus, type PurgeParameters } from '../domain/job.ts';
+import { addDays, dateInTimeZone } from '../domain/calendar-date.ts';
+import { emptyPurgeCounters, ENDED_STATUSES, isEnded, type Counters, type JobStatus, type JobType, type PurgeParameters } from '../domain/job.ts';
 import { currencyDigits, formatMoney, parseMoney } from '../domain/money.ts';
 import { RECORD_TYPES, toKey, type RecordType } from '../domain/user.ts';
 import { appendAudit } from '../db/audit-store.ts';
 import { inWriteTransaction } from '../db/connection.ts';
-import { findJob, insertJob, readReportRows, sumBulkCounters, type DbJob } from '../db/job-store.ts';
+import { findJob, insertJob, listJobs, readProgress, readReportRows, sumBulkCounters, type DbJob } from '../db/job-store.ts';
+import { candidateFilterOf, selectCandidateIds } from '../jobs/purge/purge-job-kind.ts';
 import { readSettings } from '../db/settings-store.ts';
 import type { AppContext } from './context.ts';
 
@@ -286,4 +288,31 @@ export function reportToCsv(report: JobReport): string {
     report.not_purged.map((r) => [r.primary_id, r.user_group ?? '', r.reasons.join(';'), r.amount, r.active_loans, r.active_requests]),
     { header: true, columns: ['primary_id', 'user_group', 'reasons', 'amount', 'active_loans', 'active_requests'] },
   );
+}
+
+/** Jobs with their views and submitters, newest first; `ended` filters running or completed jobs. */
+export async function listJobViews(context: AppContext, filter: { ended?: boolean; type?: JobType } = {}): Promise<Array<{ view: JobView; submittedBy: string }>> {
+  const settings = await readSettings(context.db.kysely);
+  const rows = await listJobs(context.db.kysely, filter, ENDED_STATUSES);
+  return Promise.all(rows.map(async (row) => ({ view: await toJobView(context, row, settings.currency), submittedBy: row.submitted_by })));
+}
+
+/** Users processed so far by a job, and its candidates. */
+export async function readJobProgress(context: AppContext, jobId: number): Promise<{ done: number; total: number }> {
+  const job = await findJob(context.db.kysely, jobId);
+  const progress = await readProgress(context.db.kysely, jobId);
+  return { done: progress.usersDone, total: job?.total_users ?? 0 };
+}
+
+/** How many users are candidates of these parameters right now (the job's criteria then decide). */
+export async function countCandidatesNow(context: AppContext, parameters: PurgeParameters): Promise<{ today: string; candidates: number }> {
+  const db = context.db.kysely;
+  const settings = await readSettings(db);
+  const today = dateInTimeZone(context.clock.now(), settings.timezone);
+  const filter = candidateFilterOf(parameters, addDays(today, -parameters.daysAfterPurgeDate));
+  const row = await db
+    .selectFrom(selectCandidateIds(db, filter).as('c'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { today, candidates: Number(row.n) };
 }

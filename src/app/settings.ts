@@ -4,7 +4,8 @@ import { isSettingKey, normaliseSetting, SETTING_DEFAULTS, SETTING_KEYS, type Se
 import { toKey } from '../domain/user.ts';
 import { appendAudit } from '../db/audit-store.ts';
 import { inWriteTransaction } from '../db/connection.ts';
-import { readStoredSettings, writeSetting } from '../db/settings-store.ts';
+import { readSettings, readStoredSettings, writeSetting } from '../db/settings-store.ts';
+import type { Settings } from '../domain/settings.ts';
 import type { AppContext } from './context.ts';
 
 /** Every setting with its effective value. */
@@ -37,4 +38,9 @@ export async function setSetting(context: AppContext, key: string, raw: string, 
     await appendAudit(trx, [{ at: now, actor, action: 'SETTING_CHANGED', details: { key, from: before, to: value } }]);
     return { ok: true as const, key, value };
   });
+}
+
+/** The effective settings as the rules use them. */
+export async function currentSettings(context: AppContext): Promise<Settings> {
+  return readSettings(context.db.kysely);
 }

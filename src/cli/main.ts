@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { addDays, dateInTimeZone, formatInstant } from '../domain/calendar-date.ts';
+import { dateInTimeZone, formatInstant } from '../domain/calendar-date.ts';
 import { AppError } from '../domain/errors.ts';
 import { exitCodeForStatus, isEnded, PURGE_COUNTERS, type JobStatus } from '../domain/job.ts';
 import { REASON_CODES } from '../domain/purge-criteria.ts';
@@ -10,15 +10,22 @@ import { isSettingKey } from '../domain/settings.ts';
 import { loadConfig } from '../config.ts';
 import { openApp, createAppWorker, type App } from '../main.ts';
 import { IMPORT_FORMATS, importFiles, writeBatch, type ImportFormat } from '../app/imports.ts';
-import { cancelJob, createPurgeJob, readJobReport, reportToCsv, showJob, toJobView, validatePurgeRequest, type JobView } from '../app/purge-jobs.ts';
+import {
+  cancelJob,
+  countCandidatesNow,
+  createPurgeJob,
+  listJobViews,
+  readJobProgress,
+  readJobReport,
+  reportToCsv,
+  showJob,
+  validatePurgeRequest,
+  type JobView,
+} from '../app/purge-jobs.ts';
 import { applyHistoryRetention } from '../app/retention.ts';
-import { getAllSettings, getSetting, setSetting } from '../app/settings.ts';
+import { currentSettings, getAllSettings, getSetting, setSetting } from '../app/settings.ts';
 import { explainPurge, showUser } from '../app/users.ts';
 import { generateLibraryChunks } from '../app/synthetic-library.ts';
-import { ENDED_STATUSES } from '../domain/job.ts';
-import { listJobs, readProgress } from '../db/job-store.ts';
-import { readSettings } from '../db/settings-store.ts';
-import { candidateFilterOf, selectCandidateIds } from '../jobs/purge/purge-job-kind.ts';
 import { CliExit, EXIT, failWith, formatTable, printJson, printLine, printMessage, reportError, type Io } from './output.ts';
 import { addPurgeParameterFlags, toPurgeRequest, type PurgeFlagValues } from './purge-flags.ts';
 import { createProgress } from './progress.ts';
@@ -90,7 +97,7 @@ async function runJobToEnd(app: App, io: Io, jobId: number, title: string): Prom
     pollMs: 200,
     onStep: (job) => {
       if (job.id !== jobId || job.total_users === 0) return;
-      void readProgress(app.db.kysely, jobId).then((p) => progress.update(p.usersDone, job.total_users));
+      void readJobProgress(app, jobId).then((p) => progress.update(p.done, p.total));
     },
   });
   const stop = () => worker.stop();
@@ -162,14 +169,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           if (!io.stdin.isTTY) {
             failWith(io, json, { code: 'CONFIRMATION_REQUIRED', message: 'no terminal to ask for confirmation: add --yes to queue the purge job' });
           }
-          const settings = await readSettings(app.db.kysely);
-          const today = dateInTimeZone(app.clock.now(), settings.timezone);
-          const filter = candidateFilterOf(validated.parameters, addDays(today, -validated.parameters.daysAfterPurgeDate));
-          const row = await app.db.kysely
-            .selectFrom(selectCandidateIds(app.db.kysely, filter).as('c'))
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow();
-          printMessage(io, `${Number(row.n)} users are candidates today (${today}); the criteria decide which of them are purged.`);
+          const settings = await currentSettings(app);
+          const now = await countCandidatesNow(app, validated.parameters);
+          printMessage(io, `${now.candidates} users are candidates today (${now.today}); the criteria decide which of them are purged.`);
           const verb = validated.parameters.simulate ? 'simulate a purge (nothing is deleted)' : `purge users under the policy ${settings.deletePolicy}`;
           if (!(await confirm(io, `Queue a job to ${verb}?`))) {
             printMessage(io, 'Not confirmed: nothing was queued.');
@@ -184,7 +186,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           return;
         }
         const view = await runJobToEnd(app, io, created.jobId, `Purge job ${created.jobId}`);
-        const settings = await readSettings(app.db.kysely);
+        const settings = await currentSettings(app);
         if (json) printJson(io, view);
         else {
           printJobSummary(io, view, settings.timezone);
@@ -231,16 +233,16 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (opts.running && opts.completed) failWith(io, json, { code: 'VALIDATION_FAILED', message: 'use either --running or --completed, not both' });
       await withApp(dbOf(cmd), async (app) => {
         await applyHistoryRetention(app);
-        const settings = await readSettings(app.db.kysely);
-        const rows = await listJobs(app.db.kysely, { ended: opts.running ? false : opts.completed ? true : undefined }, ENDED_STATUSES);
-        const views = await Promise.all(rows.map((r) => toJobView(app, r, settings.currency)));
+        const settings = await currentSettings(app);
+        const jobs = await listJobViews(app, { ended: opts.running ? false : opts.completed ? true : undefined });
+        const views = jobs.map((j) => j.view);
         if (json) return printJson(io, { jobs: views });
         const when = (s: string | null) => (s ? formatInstant(new Date(s), settings.timezone) : '');
         printLine(
           io,
           formatTable(
             ['id', 'type', 'status', 'submitted', 'ended', 'submitter', 'candidates', 'purged', 'not_purged'],
-            views.map((v, i) => [v.id, v.type + (v.parameters.simulate ? ' (sim)' : ''), v.status, when(v.submittedAt), when(v.endedAt), rows[i]?.submitted_by ?? '', v.counters.candidates ?? 0, v.counters.purged ?? 0, v.counters.not_purged ?? 0]),
+            views.map((v, i) => [v.id, v.type + (v.parameters.simulate ? ' (sim)' : ''), v.status, when(v.submittedAt), when(v.endedAt), jobs[i]?.submittedBy ?? '', v.counters.candidates ?? 0, v.counters.purged ?? 0, v.counters.not_purged ?? 0]),
           ),
         );
       });
@@ -255,7 +257,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         await applyHistoryRetention(app);
         const shown = mustSucceed(io, json, await showJob(app, jobId));
         if (json) printJson(io, shown.job);
-        else printJobSummary(io, shown.job, (await readSettings(app.db.kysely)).timezone);
+        else printJobSummary(io, shown.job, (await currentSettings(app)).timezone);
       });
     });
   command(jobs, 'report', "print a job's report: every kept user with all its reasons")
@@ -375,7 +377,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         printMessage(io, 'Running Purge User Records: days after purge date 0, record type All, group All, waive threshold 5.00');
         const created = mustSucceed(io, false, await createPurgeJob(app, request, app.config.actor));
         const view = await runJobToEnd(app, io, created.jobId, `Purge job ${created.jobId}`);
-        const settings = await readSettings(app.db.kysely);
+        const settings = await currentSettings(app);
         printJobSummary(io, view, settings.timezone);
         printLine(io);
         printLine(io, 'Top reasons users were kept:');
@@ -396,7 +398,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
 /** Writes the synthetic library into `app` in chunks, with a progress bar. */
 async function generateInto(app: App, io: Io, users: number, seed: number): Promise<{ users: number }> {
-  const settings = await readSettings(app.db.kysely);
+  const settings = await currentSettings(app);
   const today = dateInTimeZone(app.clock.now(), settings.timezone);
   const progress = createProgress(io, 'Generating');
   let done = 0;

@@ -33,7 +33,12 @@ export function createManualClock(start: Date): Clock & { set(instant: Date): vo
 
 /** Parses an ISO 8601 instant that carries an offset or `Z`; returns undefined otherwise. */
 export function parseInstantWithOffset(text: string): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text.trim())) return undefined;
-  const instant = new Date(text.trim());
+  const value = text.trim();
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.exec(value);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute] = match.slice(1, 6).map(Number) as [number, number, number, number, number];
+  // Date() would roll 2025-02-30 over into March: refuse days that do not exist.
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate() || hour > 23 || minute > 59) return undefined;
+  const instant = new Date(value);
   return Number.isNaN(instant.getTime()) ? undefined : instant;
 }

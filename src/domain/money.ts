@@ -12,9 +12,19 @@ export function isValidCurrency(code: string): boolean {
   return Intl.supportedValuesOf('currency').includes(code);
 }
 
-/** Number of fraction digits of `currency` (USD 2, JPY 0, BHD 3). */
+// ISO 4217 minor units, fixed here rather than read from the runtime's locale data: that data differs
+// from ISO 4217 for some currencies (HUF, IDR, IQD...) and may change with a Node upgrade, which would
+// change the meaning of every stored amount.
+const ZERO_DIGITS = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
+const THREE_DIGITS = new Set(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND']);
+const FOUR_DIGITS = new Set(['CLF', 'UYW']);
+
+/** Number of fraction digits of `currency` under ISO 4217 (USD 2, JPY 0, BHD 3). */
 export function currencyDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  if (ZERO_DIGITS.has(currency)) return 0;
+  if (THREE_DIGITS.has(currency)) return 3;
+  if (FOUR_DIGITS.has(currency)) return 4;
+  return 2;
 }
 
 /**
