@@ -153,42 +153,36 @@ export async function applyImportBatch(db: Kysely<Database>, batch: ImportBatch,
     const keys = chunk.map((u) => toKey(u.primaryId));
     const existing = await db.selectFrom('users').select(['id', 'primary_id_key']).where('primary_id_key', 'in', keys).execute();
     const existingByKey = new Map(existing.map((r) => [r.primary_id_key as string, r.id]));
+    const fresh: Array<{ user: ImportedUser; row: Record<string, unknown> }> = [];
     for (const user of chunk) {
       const key = toKey(user.primaryId);
       const columns = userColumns(user, await resolveGroup(user.userGroup), await resolveLibrary(user.homeLibrary));
       const found = existingByKey.get(key);
-      let id: number;
       if (found !== undefined) {
         await db
           .updateTable('users')
           .set({ ...columns, source: batch.source, source_key: user.sourceKey, updated_at: now } as never)
           .where('id', '=', found)
           .execute();
-        id = found;
+        userIdBySourceKey.set(user.sourceKey, found);
         summary.usersUpdated += 1;
+        await replaceUserChildren(db, found, user, now);
       } else {
-        const row = await db
-          .insertInto('users')
-          .values({
-            record_type: 'PUBLIC',
-            account_type: 'EXTERNAL',
-            status: 'ACTIVE',
-            do_not_purge: 0,
-            ...columns,
-            primary_id: user.primaryId,
-            primary_id_key: key,
-            source: batch.source,
-            source_key: user.sourceKey,
-            created_at: now,
-            updated_at: now,
-          } as Database['users'] & { id?: never })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        id = row.id;
-        summary.usersCreated += 1;
+        // Every column explicit, so that one multi-row INSERT serves the chunk on both engines.
+        fresh.push({ user, row: { ...NEW_USER_DEFAULTS, ...columns, primary_id: user.primaryId, primary_id_key: key, source: batch.source, source_key: user.sourceKey, created_at: now, updated_at: now } });
       }
-      userIdBySourceKey.set(user.sourceKey, id);
-      await replaceUserChildren(db, id, user, now);
+    }
+    if (fresh.length > 0) {
+      const inserted = await db
+        .insertInto('users')
+        .values(fresh.map((f) => f.row) as never)
+        .returning(['id', 'primary_id_key'])
+        .execute();
+      const idByKey = new Map(inserted.map((r) => [r.primary_id_key as string, r.id]));
+      const ids = fresh.map((f) => idByKey.get(toKey(f.user.primaryId)) as number);
+      fresh.forEach((f, i) => userIdBySourceKey.set(f.user.sourceKey, ids[i] as number));
+      summary.usersCreated += fresh.length;
+      await insertNewUserChildren(db, fresh.map((f, i) => ({ id: ids[i] as number, user: f.user })), now);
     }
   }
 
@@ -223,31 +217,36 @@ export async function applyImportBatch(db: Kysely<Database>, batch: ImportBatch,
     return id;
   };
 
+  /** Upserts related records by (source, external id): one lookup and one multi-row insert per chunk. */
   const upsertRelated = async <T extends { externalId: string; location: SourceLocation }>(
     table: 'loans' | 'requests' | 'fees' | 'user_blocks' | 'assignments',
     records: readonly T[],
-    kind: string,
     toRow: (record: T) => Record<string, unknown> | undefined,
   ): Promise<number> => {
     let written = 0;
-    for (const record of records) {
-      const row = toRow(record);
-      if (!row) continue;
+    for (const chunk of chunks(records)) {
+      const rows = chunk.map((record) => ({ record, row: toRow(record) })).filter((r): r is { record: T; row: Record<string, unknown> } => r.row !== undefined);
+      if (rows.length === 0) continue;
       const existing = await db
         .selectFrom(table)
-        .select('id')
+        .select(['id', 'external_id'])
         .where('source', '=', batch.source)
-        .where('external_id', '=', record.externalId)
-        .executeTakeFirst();
-      if (existing) await db.updateTable(table).set(row).where('id', '=', existing.id).execute();
-      else await db.insertInto(table).values({ ...row, source: batch.source, external_id: record.externalId } as never).execute();
-      written += 1;
+        .where('external_id', 'in', rows.map((r) => r.record.externalId))
+        .execute();
+      const existingId = new Map(existing.map((r) => [r.external_id as string, r.id]));
+      const inserts: Record<string, unknown>[] = [];
+      for (const { record, row } of rows) {
+        const id = existingId.get(record.externalId);
+        if (id !== undefined) await db.updateTable(table).set(row as never).where('id', '=', id).execute();
+        else inserts.push({ ...RELATED_DEFAULTS[table], ...row, source: batch.source, external_id: record.externalId });
+      }
+      if (inserts.length > 0) await db.insertInto(table).values(inserts as never).execute();
+      written += rows.length;
     }
-    void kind;
     return written;
   };
 
-  summary.loans = await upsertRelated('loans', batch.loans, 'loan', (l) => {
+  summary.loans = await upsertRelated('loans', batch.loans, (l) => {
     const userId = userFor(l.userKey, 'loan', l.location);
     if (userId === undefined) return undefined;
     return {
@@ -260,7 +259,7 @@ export async function applyImportBatch(db: Kysely<Database>, batch: ImportBatch,
       ...(l.returnDate !== undefined ? { return_date: l.returnDate } : {}),
     };
   });
-  summary.requests = await upsertRelated('requests', batch.requests, 'request', (r) => {
+  summary.requests = await upsertRelated('requests', batch.requests, (r) => {
     const userId = userFor(r.userKey, 'request', r.location);
     if (userId === undefined) return undefined;
     return {
@@ -270,7 +269,7 @@ export async function applyImportBatch(db: Kysely<Database>, batch: ImportBatch,
       ...(r.requestDate !== undefined ? { request_date: r.requestDate } : {}),
     };
   });
-  summary.fees = await upsertRelated('fees', batch.fees, 'fee', (f) => {
+  summary.fees = await upsertRelated('fees', batch.fees, (f) => {
     const userId = userFor(f.userKey, 'fee', f.location);
     if (userId === undefined) return undefined;
     return {
@@ -284,12 +283,12 @@ export async function applyImportBatch(db: Kysely<Database>, batch: ImportBatch,
       balance: f.balance,
     };
   });
-  summary.blocks = await upsertRelated('user_blocks', batch.blocks, 'block', (b) => {
+  summary.blocks = await upsertRelated('user_blocks', batch.blocks, (b) => {
     const userId = userFor(b.userKey, 'block', b.location);
     if (userId === undefined) return undefined;
     return { user_id: userId, block_type: b.blockType, description: b.description ?? null, expiry_date: b.expiryDate ?? null, created_at: now };
   });
-  summary.assignments = await upsertRelated('assignments', batch.assignments, 'assignment', (a) => {
+  summary.assignments = await upsertRelated('assignments', batch.assignments, (a) => {
     const userId = userFor(a.userKey, 'assignment', a.location);
     if (userId === undefined) return undefined;
     return { user_id: userId, kind: a.kind, description: a.description ?? null };
@@ -310,6 +309,54 @@ export async function applyImportBatch(db: Kysely<Database>, batch: ImportBatch,
     summary.relationships += 1;
   }
   return summary;
+}
+
+/** Column values of a new user that its source does not carry. */
+const NEW_USER_DEFAULTS: Record<string, unknown> = {
+  record_type: 'PUBLIC',
+  user_group: null,
+  user_group_key: null,
+  account_type: 'EXTERNAL',
+  status: 'ACTIVE',
+  first_name: null,
+  middle_name: null,
+  last_name: null,
+  last_name_key: null,
+  birth_date: null,
+  expiry_date: null,
+  purge_date: null,
+  home_library: null,
+  home_library_key: null,
+  last_activity_date: null,
+  do_not_purge: 0,
+  do_not_purge_reason: null,
+};
+
+/** Column values of a new related record that its source does not carry. */
+const RELATED_DEFAULTS: Record<string, Record<string, unknown>> = {
+  loans: { item_barcode: null, library: null, loan_date: null, due_date: null, return_date: null, user_group: null },
+  requests: { request_type: null, request_date: null, user_group: null },
+  fees: { created_date: null, user_group: null },
+  user_blocks: {},
+  assignments: {},
+};
+
+/** Inserts the child rows of users created by this import (nothing to replace), a few statements per chunk. */
+async function insertNewUserChildren(db: Kysely<Database>, created: ReadonlyArray<{ id: number; user: ImportedUser }>, now: string): Promise<void> {
+  const identifiers = created.flatMap(({ id, user }) =>
+    (user.identifiers ?? []).map((i) => ({ user_id: id, id_type: i.type, value: i.value, value_key: toKey(i.value), status: 'ACTIVE' })),
+  );
+  const contacts = created.flatMap(({ id, user }) => [
+    ...(user.emails ?? []).map((value) => ({ user_id: id, kind: 'EMAIL', value, value_key: toKey(value) })),
+    ...(user.phones ?? []).map((value) => ({ user_id: id, kind: 'PHONE', value, value_key: toKey(value) })),
+    ...(user.addresses ?? []).map((value) => ({ user_id: id, kind: 'ADDRESS', value, value_key: toKey(value) })),
+  ]);
+  const categories = created.flatMap(({ id, user }) => (user.statisticalCategories ?? []).map((category) => ({ user_id: id, category })));
+  const notes = created.flatMap(({ id, user }) => [...new Set(user.notes ?? [])].map((note) => ({ user_id: id, note, created_at: now })));
+  for (const part of chunks(identifiers)) await db.insertInto('user_identifiers').values(part).execute();
+  for (const part of chunks(contacts)) await db.insertInto('user_contacts').values(part).execute();
+  for (const part of chunks(categories)) await db.insertInto('user_stat_categories').values(part).execute();
+  for (const part of chunks(notes)) await db.insertInto('user_notes').values(part).execute();
 }
 
 /** Replaces the child collections the source carries (identifiers, contacts, categories); adds new notes. */
