@@ -214,9 +214,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         process.once('SIGINT', stop);
         printMessage(io, `worker ${worker.id} started on ${app.db.description}`);
         await applyHistoryRetention(app);
+        // A long-running worker also ends the history retention of old jobs, once an hour.
+        const retention = setInterval(() => void applyHistoryRetention(app).catch((error) => reportError(io, false, error)), 3_600_000);
+        retention.unref();
         try {
           await worker.run({ untilIdle: Boolean(opts.once) });
         } finally {
+          clearInterval(retention);
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
         }
