@@ -432,6 +432,7 @@ export async function runCli(argv: string[], io: Io = { stdout: process.stdout, 
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.OK;
       if (error.code === 'commander.executeSubCommandAsync') return EXIT.OK;
+      if (json) printJson(io, { error: { code: error.code === 'commander.unknownOption' ? 'UNKNOWN_FIELD' : 'VALIDATION_FAILED', message: error.message.replace(/^error: /, '') } });
       return EXIT.USAGE;
     }
     return reportError(io, json, error);
