@@ -4,24 +4,21 @@ import { readSettings } from '../db/settings-store.ts';
 import { applyImportBatch, type ImportSummary } from '../db/import-store.ts';
 import { inWriteTransaction } from '../db/connection.ts';
 import { appendAudit } from '../db/audit-store.ts';
-import { readAlma } from '../import/alma.ts';
-import { readUsersCsv } from '../import/csv.ts';
-import { readEvergreen } from '../import/evergreen.ts';
-import { readFolio } from '../import/folio.ts';
 import type { ImportOptions } from '../import/import-options.ts';
-import { readKoha } from '../import/koha.ts';
 import type { AppContext } from './context.ts';
 
 /** The formats `import --format` takes. */
 export const IMPORT_FORMATS = ['folio', 'alma', 'koha', 'evergreen', 'csv'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
+// Each reader (and its parser libraries) is loaded only when its format is imported: every other
+// command starts faster.
 const READERS: Record<ImportFormat, (paths: string[], options: ImportOptions) => Promise<ImportBatch>> = {
-  folio: readFolio,
-  alma: readAlma,
-  koha: readKoha,
-  evergreen: readEvergreen,
-  csv: (paths, options) => readUsersCsv(paths, options),
+  folio: async (paths, options) => (await import('../import/folio.ts')).readFolio(paths, options),
+  alma: async (paths, options) => (await import('../import/alma.ts')).readAlma(paths, options),
+  koha: async (paths, options) => (await import('../import/koha.ts')).readKoha(paths, options),
+  evergreen: async (paths, options) => (await import('../import/evergreen.ts')).readEvergreen(paths, options),
+  csv: async (paths, options) => (await import('../import/csv.ts')).readUsersCsv(paths, options),
 };
 
 /**

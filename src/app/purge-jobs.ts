@@ -15,6 +15,7 @@ import { findJob, insertJob, listJobs, readProgress, readReportRows, sumBulkCoun
 import { candidateFilterOf, selectCandidateIds } from '../jobs/purge/purge-job-kind.ts';
 import { readSettings } from '../db/settings-store.ts';
 import type { AppContext } from './context.ts';
+import { readValidSettings } from './settings.ts';
 
 /**
  * A purge job request as it arrives from the CLI, the API or a file: the four parameters of the Add Job
@@ -305,14 +306,15 @@ export async function readJobProgress(context: AppContext, jobId: number): Promi
 }
 
 /** How many users are candidates of these parameters right now (the job's criteria then decide). */
-export async function countCandidatesNow(context: AppContext, parameters: PurgeParameters): Promise<{ today: string; candidates: number }> {
+export async function countCandidatesNow(context: AppContext, parameters: PurgeParameters): Promise<Result<{ today: string; candidates: number }>> {
   const db = context.db.kysely;
-  const settings = await readSettings(db);
-  const today = dateInTimeZone(context.clock.now(), settings.timezone);
+  const valid = await readValidSettings(context);
+  if (!valid.ok) return valid;
+  const today = dateInTimeZone(context.clock.now(), valid.settings.timezone);
   const filter = candidateFilterOf(parameters, addDays(today, -parameters.daysAfterPurgeDate));
   const row = await db
     .selectFrom(selectCandidateIds(db, filter).as('c'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  return { today, candidates: Number(row.n) };
+  return { ok: true, today, candidates: Number(row.n) };
 }

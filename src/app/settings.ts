@@ -1,6 +1,6 @@
 /** Use cases of institution settings. */
 import { fail, type Result } from '../domain/errors.ts';
-import { isSettingKey, normaliseSetting, SETTING_DEFAULTS, SETTING_KEYS, type SettingKey } from '../domain/settings.ts';
+import { findInvalidSettings, isSettingKey, normaliseSetting, SETTING_DEFAULTS, SETTING_KEYS, toSettings, type SettingKey } from '../domain/settings.ts';
 import { toKey } from '../domain/user.ts';
 import { appendAudit } from '../db/audit-store.ts';
 import { inWriteTransaction } from '../db/connection.ts';
@@ -43,4 +43,12 @@ export async function setSetting(context: AppContext, key: string, raw: string, 
 /** The effective settings as the rules use them. */
 export async function currentSettings(context: AppContext): Promise<Settings> {
   return readSettings(context.db.kysely);
+}
+
+/** The settings, or a failure naming every stored value that is invalid (what needs "today" cannot run on a broken clock). */
+export async function readValidSettings(context: AppContext): Promise<Result<{ settings: Settings }>> {
+  const stored = await readStoredSettings(context.db.kysely);
+  const invalid = findInvalidSettings(stored);
+  if (invalid.length > 0) return fail('VALIDATION_FAILED', invalid.join('; '));
+  return { ok: true, settings: toSettings(stored) };
 }

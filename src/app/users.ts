@@ -11,6 +11,7 @@ import type { Selectable } from 'kysely';
 import { candidateFilterOf, findAnonymisationUserId } from '../jobs/purge/purge-job-kind.ts';
 import type { AppContext } from './context.ts';
 import { validatePurgeRequest } from './purge-jobs.ts';
+import { readValidSettings } from './settings.ts';
 
 /** Finds a user by primary id (case-insensitive). A tombstone that kept its primary id is found too. */
 export async function findUserByPrimaryId(context: AppContext, primaryId: string): Promise<Selectable<Database['users']> | undefined> {
@@ -40,7 +41,9 @@ export async function explainPurge(context: AppContext, primaryId: string, reque
   const user = await findUserByPrimaryId(context, primaryId);
   if (!user) return fail('NOT_FOUND', `user "${primaryId}" does not exist`);
   const db = context.db.kysely;
-  const settings = await readSettings(db);
+  const valid = await readValidSettings(context);
+  if (!valid.ok) return valid;
+  const { settings } = valid;
   const today = dateInTimeZone(context.clock.now(), settings.timezone);
   const cutoff = addDays(today, -validated.parameters.daysAfterPurgeDate);
   const system = new Set<number>();

@@ -170,7 +170,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
             failWith(io, json, { code: 'CONFIRMATION_REQUIRED', message: 'no terminal to ask for confirmation: add --yes to queue the purge job' });
           }
           const settings = await currentSettings(app);
-          const now = await countCandidatesNow(app, validated.parameters);
+          const now = mustSucceed(io, json, await countCandidatesNow(app, validated.parameters));
           printMessage(io, `${now.candidates} users are candidates today (${now.today}); the criteria decide which of them are purged.`);
           const verb = validated.parameters.simulate ? 'simulate a purge (nothing is deleted)' : `purge users under the policy ${settings.deletePolicy}`;
           if (!(await confirm(io, `Queue a job to ${verb}?`))) {

@@ -104,8 +104,12 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-/** Shows an instant in the institution's time zone as `YYYY-MM-DD HH:MM:SS` (for human output). */
+/**
+ * Shows an instant in the institution's time zone as `YYYY-MM-DD HH:MM:SS` (for human output). An
+ * unknown zone falls back to UTC, so that showing a job never fails.
+ */
 export function formatInstant(instant: Date, timeZone: string): string {
+  if (!isValidTimeZone(timeZone)) timeZone = 'UTC';
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',

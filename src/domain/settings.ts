@@ -108,6 +108,21 @@ export function normaliseSetting(key: SettingKey, raw: string): { ok: true; valu
   }
 }
 
+/**
+ * Messages for stored values that are not valid (a database written by hand or by another version):
+ * a job that would run with them FAILS instead of running on a wrong clock or currency.
+ */
+export function findInvalidSettings(stored: Partial<Record<SettingKey, string>>): string[] {
+  const problems: string[] = [];
+  for (const key of SETTING_KEYS) {
+    const value = stored[key];
+    if (value === undefined) continue;
+    const checked = normaliseSetting(key, value);
+    if (!checked.ok) problems.push(`stored setting ${checked.message}; correct it with: settings set ${key} VALUE`);
+  }
+  return problems;
+}
+
 /** Builds Settings from stored texts (missing keys take their defaults). */
 export function toSettings(stored: Partial<Record<SettingKey, string>>): Settings {
   const get = (key: SettingKey) => stored[key] ?? SETTING_DEFAULTS[key];

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { addDays, dateInTimeZone } from '../../domain/calendar-date.ts';
 import { emptyPurgeCounters, type Counters, type PurgeParameters } from '../../domain/job.ts';
 import { checkCandidate, evaluateCriteria, netAmount, type CandidateFilter } from '../../domain/purge-criteria.ts';
-import { toSettings, type Settings } from '../../domain/settings.ts';
+import { findInvalidSettings, toSettings, type Settings } from '../../domain/settings.ts';
 import { toKey } from '../../domain/user.ts';
 import { insertReportRows, sumPurged, writeCandidates, type DbJob, type ReportRowInput } from '../../db/job-store.ts';
 import { countDeletionEffects, deleteUsers, loadUserFacts, type BulkUser } from '../../db/purge-store.ts';
@@ -78,7 +78,10 @@ export const purgeJobKind: JobKind = {
 
   async initialize(trx: Kysely<Database>, context: JobContext, job: DbJob): Promise<InitializeResult> {
     const parameters = purgeParametersOf(job);
-    const settings = toSettings(await readStoredSettings(trx));
+    const stored = await readStoredSettings(trx);
+    const invalid = findInvalidSettings(stored);
+    if (invalid.length > 0) return { ok: false, error: invalid.join('; ') };
+    const settings = toSettings(stored);
     // Reference data may have changed since the job was queued: a job whose filter no longer names
     // anything real fails without reading or deleting anyone.
     if (parameters.userGroup !== null) {
