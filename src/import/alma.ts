@@ -11,7 +11,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { extname } from 'node:path';
-import { addDays, parseCalendarDate, type CalendarDate } from '../domain/calendar-date.ts';
+import { addDays, type CalendarDate } from '../domain/calendar-date.ts';
 import {
   emptyBatch,
   type ImportBatch,
@@ -34,6 +34,7 @@ import {
   type RequestStatus,
   type UserStatus,
 } from '../domain/user.ts';
+import { checkDate } from './field-checks.ts';
 import type { ImportOptions } from './import-options.ts';
 import { malformed, readSourceFiles, type SourceFile } from './source-files.ts';
 
@@ -227,8 +228,7 @@ function readJsonFile(reader: Reader, file: string, text: string): void {
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    // V8 quotes the start of the input in some messages: cut it, it may hold personal data.
-    const message = (error instanceof Error ? error.message : String(error)).replace(/, ".*" is not valid JSON$/s, '');
+    const message = jsonProblem(error);
     const position = /position (\d+)/.exec(message);
     const atEnd = message.startsWith('Unexpected end of JSON input');
     const record = position ? `line ${lineAt(text, Number(position[1]))}` : atEnd ? `line ${lineAt(text, text.length)}` : '(unparseable)';
@@ -319,13 +319,16 @@ function isFeeShaped(doc: Obj): boolean {
 function readXmlFile(reader: Reader, file: string, text: string): void {
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
-    throw malformed(file, `line ${valid.err.line}`, 'XML', `not well-formed XML (${valid.err.msg})`);
+    // The validator's message quotes tag and attribute names, which stray text (`<` in a note) turns
+    // into fragments of personal data: give its code and line only.
+    throw malformed(file, `line ${valid.err.line}`, 'XML', `not well-formed XML (${valid.err.code})`);
   }
   let parsed: unknown;
   try {
     parsed = xmlParser.parse(text);
   } catch (error) {
-    throw withCause(malformed(file, '(unparseable)', 'XML', `not well-formed XML (${String(error)})`), error);
+    // Same for the parser's message.
+    throw withCause(malformed(file, '(unparseable)', 'XML', 'not well-formed XML'), error);
   }
   const roots = isObj(parsed) ? Object.keys(parsed) : [];
   if (!isObj(parsed) || roots.length !== 1) {
@@ -434,7 +437,7 @@ function readRestUser(reader: Reader, file: string, u: Obj, index: string): stri
     firstName: text(u.first_name),
     middleName: text(u.middle_name),
     lastName: text(u.last_name),
-    birthDate: date(file, record, 'birth_date', u.birth_date),
+    birthDate: date(file, record, 'birth_date', u.birth_date, { personal: true }),
     expiryDate,
     purgeDate: purgeDate(reader.options, date(file, record, 'purge_date', u.purge_date), expiryDate),
     homeLibrary: text(u.campus_code),
@@ -504,7 +507,7 @@ function readSoapUser(reader: Reader, file: string, rec: Obj): void {
     firstName: text(d.firstName),
     middleName: text(d.middleName),
     lastName: text(d.lastName),
-    birthDate: date(file, record, 'userDetails.birthDate', d.birthDate),
+    birthDate: date(file, record, 'userDetails.birthDate', d.birthDate, { personal: true }),
     expiryDate,
     purgeDate: purgeDate(reader.options, date(file, record, 'userDetails.purgeDate', d.purgeDate), expiryDate),
     homeLibrary: text(d.campusCode),
@@ -802,14 +805,13 @@ function codeDescription(value: unknown): string | undefined {
   return text(value.desc) ?? undefined;
 }
 
-/** A calendar date field: the literal date part; undefined when absent, null when empty; else refused. */
-function date(file: string, record: string, fieldName: string, value: unknown): CalendarDate | null | undefined {
+/**
+ * A calendar date field: the literal date part; undefined when absent, null when empty; else refused.
+ * `personal` (a birth date): the refusal does not repeat the value.
+ */
+function date(file: string, record: string, fieldName: string, value: unknown, { personal = false } = {}): CalendarDate | null | undefined {
   if (value === undefined) return undefined;
-  const raw = text(value);
-  if (raw === undefined || raw === null) return null;
-  const parsed = parseCalendarDate(raw);
-  if (parsed === undefined) throw malformed(file, record, fieldName, `"${raw}" is not a date`);
-  return parsed;
+  return checkDate(text(value), { file, record, field: fieldName, personal });
 }
 
 /** A code from a fixed vocabulary, compared case-insensitively; undefined when absent or empty. */
@@ -832,6 +834,17 @@ function lineAt(text: string, position: number): number {
   let line = 1;
   for (let i = 0; i < position && i < text.length; i += 1) if (text.charCodeAt(i) === 10) line += 1;
   return line;
+}
+
+/**
+ * V8's JSON.parse message without the input it quotes (it may hold personal data): `Unexpected token
+ * 'J', ..."st_name": Johnathan "... is not valid JSON` becomes `unexpected token`. The other messages
+ * (`Unterminated string in JSON at position 4`) quote nothing and are kept.
+ */
+function jsonProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/is not valid JSON$/.test(message)) return message;
+  return message.startsWith('Unexpected token') ? 'unexpected token' : 'not a JSON value';
 }
 
 function withCause(error: Error, cause: unknown): Error {

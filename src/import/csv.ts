@@ -5,11 +5,12 @@
  * that field as it is). The format carries no money.
  */
 import { parse } from 'csv-parse/sync';
-import { addDays, parseCalendarDate, type CalendarDate } from '../domain/calendar-date.ts';
+import { addDays, type CalendarDate } from '../domain/calendar-date.ts';
 import { AppError } from '../domain/errors.ts';
 import { emptyBatch, type ImportBatch, type ImportedUser } from '../domain/import-batch.ts';
 import { isValidCurrency } from '../domain/money.ts';
 import { ACCOUNT_TYPES, RECORD_TYPES, toKey, type AccountType, type RecordType } from '../domain/user.ts';
+import { checkDate } from './field-checks.ts';
 import type { ImportOptions } from './import-options.ts';
 import { readSourceFiles } from './source-files.ts';
 
@@ -159,13 +160,12 @@ function syntaxError(file: string, error: unknown): AppError {
 function readUser(file: string, row: Row, options: ImportOptions): ImportedUser {
   const { cells, line } = row;
   const fail = (field: UserCsvColumn, problem: string) => malformedLine(file, line, field, problem);
-  const date = (field: UserCsvColumn, { showValue = true } = {}): CalendarDate | undefined => {
+  /** A date cell; `personal` (the birth date): a refusal does not repeat the value. */
+  const date = (field: UserCsvColumn, { personal = false } = {}): CalendarDate | undefined => {
     const value = cells[field];
     if (value === undefined) return undefined;
-    const parsed = parseCalendarDate(value);
-    // A birth date is personal data: it is not repeated in the message.
-    if (!parsed) throw fail(field, `${showValue ? `"${value}" ` : ''}is not a date`);
-    return parsed;
+    // Cells are trimmed and never empty here, so a null (no date) cannot come back.
+    return checkDate(value, { file, record: `line ${line}`, field, personal, refuse: (problem) => fail(field, problem) }) ?? undefined;
   };
   const choice = <T extends string>(field: UserCsvColumn, allowed: readonly T[]): T | undefined => {
     const value = cells[field];
@@ -203,7 +203,7 @@ function readUser(file: string, row: Row, options: ImportOptions): ImportedUser 
   if (cells.barcode !== undefined) user.identifiers = [{ type: 'BARCODE', value: cells.barcode }];
   if (cells.statistical_category !== undefined) user.statisticalCategories = splitList(cells.statistical_category);
 
-  const birthDate = date('birth_date', { showValue: false });
+  const birthDate = date('birth_date', { personal: true });
   if (birthDate !== undefined) user.birthDate = birthDate;
   const expiryDate = date('expiry_date');
   if (expiryDate !== undefined) user.expiryDate = expiryDate;

@@ -8,7 +8,7 @@
  * transaction's balance cannot be worked out and its user gets doNotPurge, so nobody who may owe money
  * is purged.
  */
-import { addDays, parseCalendarDate, type CalendarDate } from '../domain/calendar-date.ts';
+import { addDays, type CalendarDate } from '../domain/calendar-date.ts';
 import { AppError } from '../domain/errors.ts';
 import {
   emptyBatch,
@@ -19,6 +19,7 @@ import {
 } from '../domain/import-batch.ts';
 import { currencyDigits, isValidCurrency, parseMoney } from '../domain/money.ts';
 import { toKey, type LoanStatus, type RequestStatus } from '../domain/user.ts';
+import { checkDate } from './field-checks.ts';
 import type { ImportOptions } from './import-options.ts';
 import { malformed, readSourceFiles, type SourceFile } from './source-files.ts';
 
@@ -190,12 +191,11 @@ function required(row: CopyRow, column: string): string {
   return value;
 }
 
-function date(row: CopyRow, column: string): CalendarDate | null | undefined {
+/** A date column; `personal` (the birth date): a refusal does not repeat the value. */
+function date(row: CopyRow, column: string, { personal = false } = {}): CalendarDate | null | undefined {
   const value = text(row, column);
   if (value === undefined || value === null) return value;
-  const parsed = parseCalendarDate(value);
-  if (parsed === undefined) throw malformed(row.file, recordOf(row), column, `"${value}" is not a date`);
-  return parsed;
+  return checkDate(value, { file: row.file, record: recordOf(row), field: column, personal });
 }
 
 function bool(row: CopyRow, column: string): boolean | null | undefined {
@@ -471,7 +471,7 @@ function mapUser(
     firstName: text(row, 'first_given_name'),
     middleName: text(row, 'second_given_name'),
     lastName: text(row, 'family_name'),
-    birthDate: date(row, 'dob'),
+    birthDate: date(row, 'dob', { personal: true }),
     expiryDate,
     homeLibrary: libraryOf(text(row, 'home_ou')),
     location: locationOf(row),

@@ -8,7 +8,7 @@
  * that are not FOLIO records (JSON Schemas, address types, item or fee/fine type records, non-JSON
  * files that are not named `.json`) are skipped with a warning naming the file.
  */
-import { addDays, parseCalendarDate, type CalendarDate } from '../domain/calendar-date.ts';
+import { addDays, type CalendarDate } from '../domain/calendar-date.ts';
 import { AppError } from '../domain/errors.ts';
 import {
   emptyBatch,
@@ -24,6 +24,7 @@ import {
 } from '../domain/import-batch.ts';
 import { currencyDigits, isValidCurrency, parseMoney } from '../domain/money.ts';
 import { toKey, type FeeCloseReason, type LoanStatus, type RequestStatus } from '../domain/user.ts';
+import { checkDate } from './field-checks.ts';
 import type { ImportOptions } from './import-options.ts';
 import { malformed, readSourceFiles } from './source-files.ts';
 
@@ -291,7 +292,7 @@ class FolioReader {
       user.lastName = optionalString(personal, 'lastName', location, 'personal.') || null;
       user.firstName = optionalString(personal, 'firstName', location, 'personal.') || null;
       user.middleName = optionalString(personal, 'middleName', location, 'personal.') || null;
-      user.birthDate = this.date(personal, 'dateOfBirth', location, 'personal.', { showValue: false });
+      user.birthDate = this.date(personal, 'dateOfBirth', location, 'personal.', { personal: true });
       const email = optionalString(personal, 'email', location, 'personal.');
       user.emails = email ? [email] : [];
       user.phones = (['phone', 'mobilePhone'] as const)
@@ -450,21 +451,9 @@ class FolioReader {
     return status.name.trim();
   }
 
-  private date(
-    record: JsonObject,
-    field: string,
-    location: SourceLocation,
-    prefix = '',
-    { showValue = true }: { showValue?: boolean } = {},
-  ): CalendarDate | null {
-    const value = record[field];
-    const date = parseCalendarDate(value);
-    if (date === undefined) {
-      // A birth date is personal data: it is not repeated in the message.
-      const shown = showValue && typeof value === 'string' ? `"${value}" ` : '';
-      throw malformed(location.file, location.record, prefix + field, `${shown}is not a date`);
-    }
-    return date;
+  /** A date field; `personal` (the birth date): a refusal does not repeat the value. */
+  private date(record: JsonObject, field: string, location: SourceLocation, prefix = '', { personal = false } = {}): CalendarDate | null {
+    return checkDate(record[field], { file: location.file, record: location.record, field: prefix + field, personal });
   }
 
   private money(record: JsonObject, field: string, location: SourceLocation): number {

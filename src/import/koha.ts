@@ -10,11 +10,12 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { addDays, parseCalendarDate, type CalendarDate } from '../domain/calendar-date.ts';
+import { addDays, type CalendarDate } from '../domain/calendar-date.ts';
 import { AppError } from '../domain/errors.ts';
 import { emptyBatch, type ImportBatch, type ImportedIdentifier, type ImportedUser } from '../domain/import-batch.ts';
 import { currencyDigits, isValidCurrency, parseMoney } from '../domain/money.ts';
 import { toKey, type FeeCloseReason, type RequestStatus } from '../domain/user.ts';
+import { checkDate } from './field-checks.ts';
 import type { ImportOptions } from './import-options.ts';
 import { malformed, readSourceFiles, type SourceFile } from './source-files.ts';
 
@@ -207,14 +208,13 @@ function required(row: KohaRow, column: string): string {
   return value;
 }
 
-function date(row: KohaRow, column: string): CalendarDate | null | undefined {
+/** A date column; `personal` (the birth date): a refusal does not repeat the value. */
+function date(row: KohaRow, column: string, { personal = false } = {}): CalendarDate | null | undefined {
   const value = text(row, column);
   if (value === undefined || value === null) return value;
   // MySQL's zero date means "none".
   if (/^0000-00-00/.test(value)) return null;
-  const parsed = parseCalendarDate(value);
-  if (parsed === undefined) throw malformed(row.file, row.record, column, `"${value}" is not a date`);
-  return parsed;
+  return checkDate(value, { file: row.file, record: row.record, field: column, personal });
 }
 
 function amount(row: KohaRow, column: string, digits: number): number | undefined {
@@ -380,7 +380,7 @@ function mapBorrower(
     firstName: text(row, 'firstname'),
     middleName: text(row, 'middle_name'),
     lastName: text(row, 'surname'),
-    birthDate: date(row, 'dateofbirth'),
+    birthDate: date(row, 'dateofbirth', { personal: true }),
     expiryDate,
     homeLibrary: text(row, 'branchcode'),
     lastActivityDate: date(row, 'lastseen'),

@@ -75,6 +75,51 @@ describe('malformed Alma input', () => {
     await expectRefused([file], { file, record: 'p1', field: 'purge_date' });
   });
 
+  it('refuses a JSON user with a bad birth_date without repeating the date (personal data)', async () => {
+    const file = await write('bad-birth.json', JSON.stringify({ primary_id: 'jdoe', last_name: 'Doe', birth_date: '1987-02-30' }));
+    const error = await readAlma([file], USD).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    const { message } = error as AppError;
+    expect(message).toBe(`${file}: record jdoe: field birth_date: is not a date (value not shown: personal data); nothing was imported`);
+    expect(message).not.toContain('1987-02-30');
+  });
+
+  it('refuses a SOAP-era user with a bad birthDate without repeating the date', async () => {
+    const file = await write(
+      'bad-birth-soap.xml',
+      '<userRecord xmlns="http://com/exlibris/urm/user_record/xmlbeans"><userDetails><userName>u7</userName><birthDate>19870230</birthDate></userDetails></userRecord>',
+    );
+    const error = await readAlma([file], USD).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    const { message } = error as AppError;
+    expect(message).toContain(`${file}: record u7: field userDetails.birthDate: is not a date (value not shown: personal data)`);
+    expect(message).not.toContain('19870230');
+  });
+
+  it('keeps showing a non-personal date, which helps find it', async () => {
+    const file = await write('bad-expiry.json', JSON.stringify({ primary_id: 'e1', expiry_date: '2025-02-30' }));
+    const error = await readAlma([file], USD).catch((e: unknown) => e);
+    expect((error as AppError).message).toContain('record e1: field expiry_date: "2025-02-30" is not a date');
+  });
+
+  it('refuses long broken JSON without quoting any of it', async () => {
+    const file = await write('long-broken.json', `{"primary_id": "x", "first_name": Johnathan Secretname the third, "note": "${'x'.repeat(40)}"}`);
+    const error = await readAlma([file], USD).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    const { message } = error as AppError;
+    expect(message).toContain('field JSON: not valid JSON (unexpected token)');
+    expect(message).not.toMatch(/Johnathan|Secretname|'J'/);
+  });
+
+  it('refuses broken XML without quoting stray text as a tag name', async () => {
+    const file = await write('stray.xml', '<user><primary_id>x</primary_id><user_note><note_text>a <3Secretname</note_text></user_note></user>');
+    const error = await readAlma([file], USD).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    const { message } = error as AppError;
+    expect(message).toContain('field XML: not well-formed XML (');
+    expect(message).not.toContain('Secretname');
+  });
+
   it('refuses an unknown user status', async () => {
     const file = await write('bad-status.json', JSON.stringify({ primary_id: 's1', status: { value: 'SUSPENDED' } }));
     await expectRefused([file], { file, record: 's1', field: 'status' });

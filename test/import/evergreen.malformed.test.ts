@@ -54,6 +54,13 @@ describe('malformed Evergreen input', () => {
     expect(message).toContain('"2025-13-01" is not a date');
   });
 
+  it('refuses a bad dob naming file, record and field, without repeating the date (personal data)', async () => {
+    const file = await write('usr.sql', copy('actor.usr', USR, ['1\tA\t2\t2025-01-01\t1987-02-30']));
+    const { message } = await refusal();
+    expect(message).toBe(`${file}: record line 2 (id 1): field dob: is not a date (value not shown: personal data); nothing was imported`);
+    expect(message).not.toContain('1987-02-30');
+  });
+
   it('refuses a user without usrname', async () => {
     const file = await write('usr.sql', copy('actor.usr', USR, ['1\t\\N\t2\t2025-01-01\t\\N']));
     const { message } = await refusal();
