@@ -1,7 +1,7 @@
 /** Use cases of institution settings. */
 import { fail, type Result } from '../domain/errors.ts';
 import { findInvalidSettings, isSettingKey, normaliseSetting, SETTING_DEFAULTS, SETTING_KEYS, toSettings, type SettingKey } from '../domain/settings.ts';
-import { toKey } from '../domain/user.ts';
+import { findLiveUser } from '../db/reference-store.ts';
 import { appendAudit } from '../db/audit-store.ts';
 import { inWriteTransaction } from '../db/connection.ts';
 import { readSettings, readStoredSettings, writeSetting } from '../db/settings-store.ts';
@@ -30,7 +30,7 @@ export async function setSetting(context: AppContext, key: string, raw: string, 
   const now = context.clock.now().toISOString();
   return inWriteTransaction(context.db, async (trx) => {
     if (key === 'anonymisation_user' && value !== '') {
-      const user = await trx.selectFrom('users').select('id').where('primary_id_key', '=', toKey(value)).executeTakeFirst();
+      const user = await findLiveUser(trx, value);
       if (!user) return fail('NOT_FOUND', `anonymisation_user "${value}" is not an existing user`);
     }
     const before = (await readStoredSettings(trx))[key] ?? SETTING_DEFAULTS[key];

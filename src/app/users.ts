@@ -1,14 +1,14 @@
 /** Use cases about single users: show one, and "could this user be purged now, and if not why". */
 import { addDays, dateInTimeZone } from '../domain/calendar-date.ts';
 import { fail, type Result } from '../domain/errors.ts';
-import { checkCandidate, evaluateCriteria, netAmount, type NotCandidateCode, type ReasonCode } from '../domain/purge-criteria.ts';
+import { candidateFilterOf, checkCandidate, evaluateCriteria, netAmount, type NotCandidateCode, type ReasonCode } from '../domain/purge-criteria.ts';
 import { currencyDigits, formatMoney } from '../domain/money.ts';
 import { toKey } from '../domain/user.ts';
 import { loadUserFacts } from '../db/purge-store.ts';
 import { readSettings } from '../db/settings-store.ts';
 import type { Database } from '../db/schema.ts';
 import type { Selectable } from 'kysely';
-import { candidateFilterOf, findAnonymisationUserId } from '../jobs/purge/purge-job-kind.ts';
+import { findAnonymisationUserId } from '../jobs/purge/purge-job-kind.ts';
 import type { AppContext } from './context.ts';
 import { validatePurgeRequest } from './purge-jobs.ts';
 import { readValidSettings } from './settings.ts';

@@ -1,9 +1,10 @@
 /** Opens the database chosen by URL (SPEC.md section 8), migrated and ready. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { AppError } from '../domain/errors.ts';
 import { capabilitiesOf, isPostgresUrl, type DialectCapabilities } from './dialect.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
@@ -34,26 +35,69 @@ function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
-/** Opens and migrates the database at `url` (a PostgreSQL URL or an SQLite file path). */
-export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Db> {
-  const postgres = isPostgresUrl(url);
-  let kysely: Kysely<Database>;
-  if (postgres) {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 5 });
-    // An idle client's error (server restarted) must not crash the process; the next query reconnects.
-    pool.on('error', () => undefined);
-    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  } else {
-    if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
-    const sqlite = new SQLite(url);
+/**
+ * Opens the SQLite file at `path`, creating it (and its folder) when missing. A path that cannot be a
+ * database (a directory, a file under a file, a file that is not SQLite, no permission) is bad input,
+ * not an unexpected failure: it throws VALIDATION_FAILED naming the path and the reason.
+ */
+function openSqlite(path: string, cacheKiB: number): SQLite.Database {
+  let sqlite: SQLite.Database | undefined;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    sqlite = new SQLite(path);
+    // The first pragma reads the file header: a file that is not a database fails here, not later.
     sqlite.pragma('journal_mode = WAL');
     // NORMAL is safe in WAL mode against a killed process; only a power loss can lose the last commits.
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 30000');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma(`cache_size = -${options.sqliteCacheKiB ?? 32_768}`);
-    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    sqlite.pragma(`cache_size = -${cacheKiB}`);
+    return sqlite;
+  } catch (error) {
+    sqlite?.close();
+    throw new AppError('VALIDATION_FAILED', `cannot open the SQLite database "${path}": ${sqliteOpenFailure(path, error)}`, { cause: error });
   }
+}
+
+/** Why `path` could not be opened, in words (SQLite only says "unable to open database file"). */
+function sqliteOpenFailure(path: string, error: unknown): string {
+  try {
+    if (statSync(path).isDirectory()) return 'it is a directory, not a file';
+  } catch {
+    // The path does not exist or cannot be examined: the error itself says more.
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Opens a pool on the PostgreSQL server of `url` and checks that it answers, so that a server that
+ * cannot be reached is reported as such (host and port, never the password) rather than as a failed
+ * migration.
+ */
+async function openPostgres(url: string, poolSize: number): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client's error (server restarted) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    await pool.query('select 1');
+    return pool;
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    // The client resolves host and port as the driver does (URL, then PGHOST/PGPORT, then defaults).
+    const target = new pg.Client({ connectionString: url });
+    const reason = error instanceof Error ? error.message : String(error);
+    const password = typeof target.password === 'string' && target.password !== '' ? target.password : null;
+    const safeReason = password ? reason.split(password).join('***') : reason;
+    throw new AppError('INTERNAL', `could not connect to the PostgreSQL server at ${target.host}:${target.port}: ${safeReason}`, { cause: error });
+  }
+}
+
+/** Opens and migrates the database at `url` (a PostgreSQL URL or an SQLite file path). */
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Db> {
+  const postgres = isPostgresUrl(url);
+  const kysely = postgres
+    ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: await openPostgres(url, options.poolSize ?? 5) }) })
+    : new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(url, options.sqliteCacheKiB ?? 32_768) }) });
   const capabilities = capabilitiesOf(postgres ? 'postgres' : 'sqlite');
   try {
     await migrateToLatest(kysely, capabilities.name);

@@ -12,6 +12,8 @@ export interface DialectCapabilities {
   name: DialectName;
   /** `FOR UPDATE SKIP LOCKED` for claiming rows (PostgreSQL); SQLite serialises writers instead. */
   skipLocked: boolean;
+  /** Row locks (`SELECT ... FOR UPDATE`): writers run concurrently and must lock what they decide on. */
+  rowLocks: boolean;
   /** A write transaction must start as `BEGIN IMMEDIATE` to take the write lock up front (SQLite). */
   immediateTransactions: boolean;
   /** Largest number of bound parameters in one statement. */
@@ -32,8 +34,8 @@ export function isPostgresUrl(url: string): boolean {
 /** The capabilities of `name`. */
 export function capabilitiesOf(name: DialectName): DialectCapabilities {
   return name === 'postgres'
-    ? { name, skipLocked: true, immediateTransactions: false, maxParameters: 30_000 }
-    : { name, skipLocked: false, immediateTransactions: true, maxParameters: 30_000 };
+    ? { name, skipLocked: true, rowLocks: true, immediateTransactions: false, maxParameters: 30_000 }
+    : { name, skipLocked: false, rowLocks: false, immediateTransactions: true, maxParameters: 30_000 };
 }
 
 /** The migration helpers of `name`. */

@@ -228,20 +228,29 @@ export async function applyImportBatch(db: Kysely<Database>, batch: ImportBatch,
       const rows = chunk.map((record) => ({ record, row: toRow(record) })).filter((r): r is { record: T; row: Record<string, unknown> } => r.row !== undefined);
       if (rows.length === 0) continue;
       const existing = await db
-        .selectFrom(table)
-        .select(['id', 'external_id'])
-        .where('source', '=', batch.source)
-        .where('external_id', 'in', rows.map((r) => r.record.externalId))
+        .selectFrom(`${table} as r` as 'loans as r')
+        .leftJoin('users as u', 'u.id', 'r.user_id')
+        .select(['r.id', 'r.external_id', 'r.user_id', 'u.status'])
+        .where('r.source', '=', batch.source)
+        .where('r.external_id', 'in', rows.map((r) => r.record.externalId))
         .execute();
-      const existingId = new Map(existing.map((r) => [r.external_id as string, r.id]));
+      const existingRow = new Map(existing.map((r) => [r.external_id as string, r]));
       const inserts: Record<string, unknown>[] = [];
       for (const { record, row } of rows) {
-        const id = existingId.get(record.externalId);
-        if (id !== undefined) await db.updateTable(table).set(row as never).where('id', '=', id).execute();
-        else inserts.push({ ...RELATED_DEFAULTS[table], ...row, source: batch.source, external_id: record.externalId });
+        const found = existingRow.get(record.externalId);
+        if (found === undefined) {
+          inserts.push({ ...RELATED_DEFAULTS[table], ...row, source: batch.source, external_id: record.externalId });
+        } else if (found.user_id === null || found.status === 'DELETED') {
+          // History of a purged user stays with its tombstone (or unlinked): a re-import never moves it to
+          // a new user nor reopens a fee the purge closed.
+          summary.warnings.push(`${where(record.location)}: left as it is: it belongs to the history of a purged user`);
+          continue;
+        } else {
+          await db.updateTable(table).set(row as never).where('id', '=', found.id).execute();
+        }
+        written += 1;
       }
       if (inserts.length > 0) await db.insertInto(table).values(inserts as never).execute();
-      written += rows.length;
     }
     return written;
   };

@@ -158,18 +158,18 @@ export async function writeCandidates(
   return { users: Number(totals.users ?? 0), bulks: Number(totals.bulks) };
 }
 
-/** The next pending bulk of a job, locked for this transaction (SKIP LOCKED where the engine has it). */
-export async function lockNextPendingBulk(db: Kysely<Database>, jobId: number, skipLocked: boolean): Promise<number | undefined> {
+/** The next pending bulk of a job (number and failed attempts), locked for this transaction (SKIP LOCKED where the engine has it). */
+export async function lockNextPendingBulk(db: Kysely<Database>, jobId: number, skipLocked: boolean): Promise<{ bulkNo: number; attempts: number } | undefined> {
   let query = db
     .selectFrom('job_bulks')
-    .select('bulk_no')
+    .select(['bulk_no', 'attempts'])
     .where('job_id', '=', jobId)
     .where('state', '=', 'PENDING')
     .orderBy('bulk_no')
     .limit(1);
   if (skipLocked) query = query.forUpdate().skipLocked();
   const row = await query.executeTakeFirst();
-  return row?.bulk_no;
+  return row ? { bulkNo: row.bulk_no, attempts: row.attempts } : undefined;
 }
 
 /** The user ids of one bulk, in id order. */
@@ -306,4 +306,68 @@ export async function deleteJobsEndedBefore(db: Kysely<Database>, cutoff: string
   for (const table of ['job_report_rows', 'job_candidates', 'job_bulks'] as const) await db.deleteFrom(table).where('job_id', 'in', ids).execute();
   await db.deleteFrom('jobs').where('id', 'in', ids).execute();
   return ids.length;
+}
+
+/** Locks a job's row for the rest of the transaction (engines with row locks) and returns it. */
+export async function lockJob(db: Kysely<Database>, jobId: number): Promise<DbJob | undefined> {
+  return db.selectFrom('jobs').selectAll().where('id', '=', jobId).forUpdate().executeTakeFirst();
+}
+
+/** Bulks of a job still pending, including any another worker holds right now. */
+export async function countPendingBulks(db: Kysely<Database>, jobId: number): Promise<number> {
+  const row = await db
+    .selectFrom('job_bulks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('job_id', '=', jobId)
+    .where('state', '=', 'PENDING')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Changes a job's status if it is still `from` (compare-and-set); true when it changed. */
+export async function moveJobStatus(db: Kysely<Database>, jobId: number, from: readonly JobStatus[], to: JobStatus): Promise<boolean> {
+  const result = await db.updateTable('jobs').set({ status: to }).where('id', '=', jobId).where('status', 'in', [...from]).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Records what initialization fixed and moves the job on (RUNNING, or FINALIZING when there is no candidate). */
+export async function markJobInitialized(
+  db: Kysely<Database>,
+  jobId: number,
+  fixed: { today: string | null; cutoff: string | null; settings: unknown; users: number; bulks: number },
+): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({
+      status: fixed.users === 0 ? 'FINALIZING' : 'RUNNING',
+      today: fixed.today,
+      cutoff: fixed.cutoff,
+      settings: JSON.stringify(fixed.settings),
+      total_users: fixed.users,
+      total_bulks: fixed.bulks,
+      lease_owner: null,
+      lease_expires_at: null,
+    })
+    .where('id', '=', jobId)
+    .execute();
+}
+
+/** Ends a job with its status and final counters (only from a state in progress); true when it ended it. */
+export async function markJobEnded(
+  db: Kysely<Database>,
+  jobId: number,
+  ended: { status: JobStatus; counters: Counters; at: string; error: string | null },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ status: ended.status, counters: JSON.stringify(ended.counters), ended_at: ended.at, error: ended.error, lease_owner: null, lease_expires_at: null })
+    .where('id', '=', jobId)
+    .where('status', 'in', ['INITIALIZING', 'RUNNING', 'FINALIZING'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Notes that the job's maximum number of users was reached. */
+export async function markMaxReached(db: Kysely<Database>, jobId: number): Promise<void> {
+  await db.updateTable('jobs').set({ max_reached: 1 }).where('id', '=', jobId).execute();
 }

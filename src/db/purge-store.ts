@@ -5,15 +5,72 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { CalendarDate } from '../domain/calendar-date.ts';
-import type { UserFacts } from '../domain/purge-criteria.ts';
+import { settleFees, type CandidateFilter, type OpenFeeLine, type UserFacts } from '../domain/purge-criteria.ts';
 import type { DeletePolicy } from '../domain/settings.ts';
 import { ACTIVE_LOAN_STATUSES, ACTIVE_REQUEST_STATUSES, type RecordType, type UserStatus } from '../domain/user.ts';
 import type { Database } from './schema.ts';
+
+/** Selects the ids of the candidates of `filter`, in id order (SPEC.md 3.2). */
+export function selectCandidateIds(db: Kysely<Database>, filter: CandidateFilter) {
+  let query = db
+    .selectFrom('users')
+    .select('id')
+    .where('purge_date', 'is not', null)
+    .where('purge_date', '<=', filter.cutoff)
+    .where('status', '<>', 'DELETED');
+  if (filter.recordType) query = query.where('record_type', '=', filter.recordType);
+  if (filter.userGroupKey) query = query.where('user_group_key', '=', filter.userGroupKey);
+  if (filter.libraryKeys.length > 0) query = query.where('home_library_key', 'in', [...filter.libraryKeys]);
+  return query;
+}
+
+/** How many users are candidates of `filter` now. */
+export async function countCandidates(db: Kysely<Database>, filter: CandidateFilter): Promise<number> {
+  const row = await db
+    .selectFrom(selectCandidateIds(db, filter).as('c'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 
 /** Facts plus what the report shows of a user. */
 export interface BulkUser extends UserFacts {
   primaryId: string;
   userGroup: string | null;
+}
+
+/**
+ * Closes the active fee lines of `userIds` (SPEC.md 3.4 "Money at purge"): debts and credits are set
+ * against each other line by line (domain settleFees); the lines stay as history with what was waived.
+ */
+async function settleOpenFees(db: Kysely<Database>, userIds: number[], today: CalendarDate): Promise<void> {
+  const lines = await db.selectFrom('fees').select(['id', 'user_id', 'balance']).where('status', '=', 'ACTIVE').where('user_id', 'in', userIds).execute();
+  if (lines.length === 0) return;
+  const byUser = new Map<number, OpenFeeLine[]>();
+  for (const line of lines) {
+    const list = byUser.get(line.user_id as number) ?? [];
+    list.push({ id: line.id, balance: Number(line.balance) });
+    byUser.set(line.user_id as number, list);
+  }
+  const balanceOf = new Map(lines.map((l) => [l.id, Number(l.balance)]));
+  const groups = { WAIVED: [] as number[], TRANSFERRED: [] as number[], CANCELLED: [] as number[] };
+  const partial: Array<{ id: number; waived: number }> = [];
+  for (const userLines of byUser.values()) {
+    for (const s of settleFees(userLines)) {
+      if (s.closeReason === 'WAIVED' && s.waivedAmount !== balanceOf.get(s.id)) partial.push({ id: s.id, waived: s.waivedAmount });
+      else groups[s.closeReason].push(s.id);
+    }
+  }
+  const closed = { status: 'CLOSED', closed_date: today, balance: 0 };
+  // Set-based for the whole lines; only a debt partly set off against a credit needs its own statement
+  // (at most one per user).
+  if (groups.WAIVED.length > 0) {
+    await db.updateTable('fees').set((eb) => ({ ...closed, close_reason: 'WAIVED', waived_amount: eb.ref('balance') })).where('id', 'in', groups.WAIVED).execute();
+  }
+  for (const reason of ['TRANSFERRED', 'CANCELLED'] as const) {
+    if (groups[reason].length > 0) await db.updateTable('fees').set({ ...closed, close_reason: reason, waived_amount: 0 }).where('id', 'in', groups[reason]).execute();
+  }
+  for (const p of partial) await db.updateTable('fees').set({ ...closed, close_reason: 'WAIVED', waived_amount: p.waived }).where('id', '=', p.id).execute();
 }
 
 /** Who counts as a system user for a job: the anonymisation user and the operator (internal ids). */
@@ -27,10 +84,17 @@ export async function loadUserFacts(
   userIds: readonly number[],
   today: CalendarDate,
   systemUsers: SystemUsers,
+  options: { lockUsers?: boolean } = {},
 ): Promise<Map<number, BulkUser>> {
   const result = new Map<number, BulkUser>();
   if (userIds.length === 0) return result;
   const ids = [...userIds];
+  if (options.lockUsers) {
+    // Row locks first (engines with row locks): a loan, fee or request being added to one of these users
+    // holds a key-share lock on the user row, so the facts read below include it; and nothing can be
+    // added until the bulk commits.
+    await db.selectFrom('users').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  }
   const [users, loans, requests, fees, relationships, assignments] = await Promise.all([
     db
       .selectFrom('users')
@@ -127,9 +191,6 @@ export interface DeletionContext {
   now: string;
   /** Cancel the users' active requests (when `block_on_requests` is off, or the policy keeps the row). */
   cancelActiveRequests: boolean;
-  /** Users whose remaining debt is waived, and whose remaining credit is closed. */
-  debtWaivedIds: readonly number[];
-  creditClosedIds: readonly number[];
 }
 
 function idChunks(ids: readonly number[], size = 5000): number[][] {
@@ -145,32 +206,11 @@ function idChunks(ids: readonly number[], size = 5000): number[][] {
 export async function deleteUsers(db: Kysely<Database>, userIds: readonly number[], context: DeletionContext): Promise<DeletionOutcome> {
   const outcome: DeletionOutcome = { requestsCancelled: 0, historyRecordsAnonymised: 0 };
   if (userIds.length === 0) return outcome;
-  const waived = new Set(context.debtWaivedIds);
-  const creditClosed = new Set(context.creditClosedIds);
   for (const ids of idChunks(userIds)) {
-    // Money at purge: debts and credits are set against each other; what remains is waived (a debt at
-    // most the threshold) or closed (a credit, only when block_on_credit is off). Lines stay as history.
-    const waivedIds = ids.filter((id) => waived.has(id));
-    const creditIds = ids.filter((id) => creditClosed.has(id));
-    const closeFees = (reason: string, balanceSign: 'debt' | 'credit', within: number[]) =>
-      within.length === 0
-        ? Promise.resolve()
-        : db
-            .updateTable('fees')
-            .set({ status: 'CLOSED', close_reason: reason, closed_date: context.today, balance: 0 })
-            .where('status', '=', 'ACTIVE')
-            .where('user_id', 'in', within)
-            .where('balance', balanceSign === 'debt' ? '>' : '<', 0)
-            .execute();
-    await closeFees('WAIVED', 'debt', waivedIds);
-    await closeFees('CANCELLED', 'credit', creditIds);
-    // Whatever is still active was offset by the other side.
-    await db
-      .updateTable('fees')
-      .set({ status: 'CLOSED', close_reason: 'TRANSFERRED', closed_date: context.today, balance: 0 })
-      .where('status', '=', 'ACTIVE')
-      .where('user_id', 'in', ids)
-      .execute();
+    await settleOpenFees(db, ids, context.today);
+    // A purged user is nobody's sponsor, proxy, guarantor or guarantee any more: its relationships go
+    // under every policy (they tie a person to another), so they never keep the other party.
+    await db.deleteFrom('relationships').where((eb) => eb.or([eb('from_user_id', 'in', ids), eb('to_user_id', 'in', ids)])).execute();
 
     if (context.cancelActiveRequests) {
       const cancelled = await db
@@ -200,7 +240,6 @@ export async function deleteUsers(db: Kysely<Database>, userIds: readonly number
           .executeTakeFirst();
         outcome.historyRecordsAnonymised += Number(unlinked.numUpdatedRows);
       }
-      await db.deleteFrom('relationships').where((eb) => eb.or([eb('from_user_id', 'in', ids), eb('to_user_id', 'in', ids)])).execute();
       await db.deleteFrom('users').where('id', 'in', ids).execute();
       continue;
     }
@@ -268,4 +307,11 @@ async function countHistory(db: Kysely<Database>, ids: number[]): Promise<number
     .select((eb) => eb.fn.sum<number>('h.n').as('total'))
     .executeTakeFirst();
   return Number(row?.total ?? 0);
+}
+
+/** Primary ids of `userIds` (for report rows of users that failed). */
+export async function readPrimaryIds(db: Kysely<Database>, userIds: readonly number[]): Promise<Map<number, { primaryId: string; userGroup: string | null }>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'primary_id', 'user_group']).where('id', 'in', [...userIds]).execute();
+  return new Map(rows.map((r) => [r.id, { primaryId: r.primary_id, userGroup: r.user_group }]));
 }

@@ -159,6 +159,8 @@ export interface FeesTable {
   original_amount: number;
   /** Still owed; positive a debt, negative a credit; 0 once closed. */
   balance: number;
+  /** The part of the debt forgiven when the line was closed by a purge (minor units). */
+  waived_amount: Generated<number>;
   user_group: string | null;
 }
 

@@ -96,6 +96,7 @@ export function addCounters(a: Counters, b: Counters): Counters {
 /** The final status of a job whose bulks all finished. */
 export function completedStatus(counters: Counters, maxReached: boolean): JobStatus {
   if ((counters.candidates ?? 0) === 0) return 'COMPLETED_NO_BULKS';
-  if ((counters.failed ?? 0) > 0 || maxReached) return 'COMPLETED_WARNING';
+  // Users left unprocessed without a cancel are as much a warning as users that failed.
+  if ((counters.failed ?? 0) > 0 || (counters.not_processed ?? 0) > 0 || maxReached) return 'COMPLETED_WARNING';
   return 'COMPLETED_SUCCESS';
 }

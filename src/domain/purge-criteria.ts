@@ -3,7 +3,8 @@
  * the single delete, the bulk delete and the "could this user be purged now" question.
  */
 import type { CalendarDate } from './calendar-date.ts';
-import type { RecordType, UserStatus } from './user.ts';
+import type { PurgeParameters } from './job.ts';
+import { toKey, type RecordType, type UserStatus } from './user.ts';
 
 /** Why a candidate is not purged. Stable codes: never renamed once shipped. */
 export const REASON_CODES = [
@@ -33,6 +34,16 @@ export interface CandidateFilter {
   userGroupKey: string | null;
   /** Lower-cased library codes; empty for all libraries. */
   libraryKeys: readonly string[];
+}
+
+/** The candidate filter of a job's parameters, for a job whose cutoff is `cutoff`. */
+export function candidateFilterOf(parameters: PurgeParameters, cutoff: CalendarDate): CandidateFilter {
+  return {
+    cutoff,
+    recordType: parameters.recordType,
+    userGroupKey: parameters.userGroup === null ? null : toKey(parameters.userGroup),
+    libraryKeys: parameters.libraries.map(toKey),
+  };
 }
 
 /** The criteria switches and limits that decide whether a candidate is purged. */
@@ -106,7 +117,51 @@ export function evaluateCriteria(facts: UserFacts, options: CriteriaOptions): Re
   return reasons;
 }
 
-/** What happens to a purged user's open money (SPEC.md 3.4 "Money at purge"). */
+/** An active fee line of a user being purged. */
+export interface OpenFeeLine {
+  id: number;
+  /** Positive a debt, negative a credit, minor units. */
+  balance: number;
+}
+
+/** How one fee line is closed when its user is purged. */
+export interface FeeSettlement {
+  id: number;
+  closeReason: 'WAIVED' | 'TRANSFERRED' | 'CANCELLED';
+  /** The part of a debt forgiven by the purge (minor units); 0 for the part set off against credits. */
+  waivedAmount: number;
+}
+
+/**
+ * Money at purge (SPEC.md 3.4): a user's active debts and credits are set against each other, in line
+ * order; what is left of a debt is waived, what is left of a credit is closed. A debt line settled by a
+ * credit is TRANSFERRED, a debt line with any part forgiven is WAIVED with that part recorded, a credit
+ * used up against debts is TRANSFERRED and a credit with anything left is CANCELLED (closed). Waived
+ * totals therefore add up to exactly what was forgiven.
+ */
+export function settleFees(lines: readonly OpenFeeLine[]): FeeSettlement[] {
+  const byId = (a: OpenFeeLine, b: OpenFeeLine) => a.id - b.id;
+  const debts = lines.filter((l) => l.balance > 0).sort(byId);
+  const credits = lines.filter((l) => l.balance < 0).sort(byId);
+  let creditLeft = credits.reduce((sum, l) => sum - l.balance, 0);
+  let debtLeft = debts.reduce((sum, l) => sum + l.balance, 0);
+  const settlements: FeeSettlement[] = [];
+  for (const debt of debts) {
+    const offset = Math.min(debt.balance, creditLeft);
+    creditLeft -= offset;
+    const waived = debt.balance - offset;
+    settlements.push({ id: debt.id, closeReason: waived > 0 ? 'WAIVED' : 'TRANSFERRED', waivedAmount: waived });
+  }
+  for (const credit of credits) {
+    const used = Math.min(-credit.balance, debtLeft);
+    debtLeft -= used;
+    settlements.push({ id: credit.id, closeReason: used === -credit.balance ? 'TRANSFERRED' : 'CANCELLED', waivedAmount: 0 });
+  }
+  for (const line of lines) if (line.balance === 0) settlements.push({ id: line.id, closeReason: 'TRANSFERRED', waivedAmount: 0 });
+  return settlements;
+}
+
+/** What happens to a purged user's open money, for the counters `debts_waived` and `credits_closed`. */
 export function settleMoney(facts: Pick<UserFacts, 'activeDebts' | 'activeCredits'>): { debtWaived: boolean; creditClosed: boolean } {
   const net = netAmount(facts);
   return { debtWaived: net > 0, creditClosed: net < 0 };

@@ -26,6 +26,15 @@ export interface BulkResult {
   maxReached: boolean;
 }
 
+/** How the runner calls processBulk. */
+export interface BulkOptions {
+  /**
+   * Users already purged by earlier parts of this same bulk when the runner processes it user by user
+   * (isolating a failure); 0 otherwise.
+   */
+  purgedEarlierInBulk: number;
+}
+
 /** One kind of job. */
 export interface JobKind {
   /** Every counter of this kind, all at zero. */
@@ -36,5 +45,5 @@ export interface JobKind {
    */
   initialize(trx: Kysely<Database>, context: JobContext, job: DbJob): Promise<InitializeResult>;
   /** Runs in the bulk's transaction: evaluates and applies the bulk, writes its report rows. */
-  processBulk(trx: Kysely<Database>, context: JobContext, job: DbJob, bulkNo: number, userIds: number[]): Promise<BulkResult>;
+  processBulk(trx: Kysely<Database>, context: JobContext, job: DbJob, bulkNo: number, userIds: number[], options: BulkOptions): Promise<BulkResult>;
 }

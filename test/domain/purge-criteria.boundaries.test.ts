@@ -10,6 +10,7 @@ import {
   checkCandidate,
   evaluateCriteria,
   netAmount,
+  settleFees,
   settleMoney,
   type CandidateFilter,
   type CriteriaOptions,
@@ -340,5 +341,54 @@ describe('netAmount and settleMoney (SPEC.md 3.4 "Money at purge")', () => {
     const money = { activeDebts: debts, activeCredits: credits };
     expect(netAmount(money)).toBe(net);
     expect(settleMoney(money)).toEqual({ debtWaived, creditClosed });
+  });
+});
+
+describe('settleFees (SPEC.md 3.4 "Money at purge", line by line)', () => {
+  it.each([
+    {
+      name: 'a lone debt is waived in full',
+      lines: [{ id: 1, balance: 300 }],
+      expected: [{ id: 1, closeReason: 'WAIVED', waivedAmount: 300 }],
+    },
+    {
+      name: 'debt 10.00 and credit 7.00: only 3.00 is waived, the credit is used up',
+      lines: [{ id: 1, balance: 1000 }, { id: 2, balance: -700 }],
+      expected: [
+        { id: 1, closeReason: 'WAIVED', waivedAmount: 300 },
+        { id: 2, closeReason: 'TRANSFERRED', waivedAmount: 0 },
+      ],
+    },
+    {
+      name: 'debts 5.00 + 5.00 against a credit 5.00: the first is settled, the second waived',
+      lines: [{ id: 3, balance: 500 }, { id: 1, balance: 500 }, { id: 2, balance: -500 }],
+      expected: [
+        { id: 1, closeReason: 'TRANSFERRED', waivedAmount: 0 },
+        { id: 3, closeReason: 'WAIVED', waivedAmount: 500 },
+        { id: 2, closeReason: 'TRANSFERRED', waivedAmount: 0 },
+      ],
+    },
+    {
+      name: 'credit larger than the debts: the rest of the credit is closed (cancelled)',
+      lines: [{ id: 1, balance: 200 }, { id: 2, balance: -500 }],
+      expected: [
+        { id: 1, closeReason: 'TRANSFERRED', waivedAmount: 0 },
+        { id: 2, closeReason: 'CANCELLED', waivedAmount: 0 },
+      ],
+    },
+    {
+      name: 'net zero: nothing is waived',
+      lines: [{ id: 1, balance: 500 }, { id: 2, balance: -500 }],
+      expected: [
+        { id: 1, closeReason: 'TRANSFERRED', waivedAmount: 0 },
+        { id: 2, closeReason: 'TRANSFERRED', waivedAmount: 0 },
+      ],
+    },
+  ])('$name', ({ lines, expected }) => {
+    const settled = settleFees(lines);
+    expect(settled).toEqual(expected);
+    const waived = settled.reduce((sum, s) => sum + s.waivedAmount, 0);
+    const net = lines.reduce((sum, l) => sum + l.balance, 0);
+    expect(waived).toBe(Math.max(net, 0));
   });
 });

@@ -334,6 +334,38 @@ describe('C14 scope', () => {
   });
 });
 
+describe('money at purge', () => {
+  it('waives only what the credits do not settle: debt 10.00 and credit 7.00 record 3.00 waived', async () => {
+    const a = await open();
+    await seed(a, { users: [user('U1')], fees: [fee('U1', 1000), fee('U1', -700)] });
+    const { view } = await runPurge(a, { waiveThreshold: '5.00' });
+    expect(view.counters.purged).toBe(1);
+    expect(view.counters.debts_waived).toBe(1);
+    const fees = await a.db.kysely.selectFrom('fees').select(['original_amount', 'status', 'close_reason', 'waived_amount', 'balance', 'closed_date']).orderBy('id').execute();
+    expect(fees.map((f) => ({ ...f, original_amount: Number(f.original_amount), waived_amount: Number(f.waived_amount), balance: Number(f.balance) }))).toEqual([
+      { original_amount: 1000, status: 'CLOSED', close_reason: 'WAIVED', waived_amount: 300, balance: 0, closed_date: '2025-06-01' },
+      { original_amount: -700, status: 'CLOSED', close_reason: 'TRANSFERRED', waived_amount: 0, balance: 0, closed_date: '2025-06-01' },
+    ]);
+  });
+});
+
+describe('re-imports after a purge', () => {
+  it('never moves a purged user\'s history to the new user nor reopens its closed fees', async () => {
+    const a = await open();
+    const library = { users: [user('R1')], loans: [loan('R1', 'RETURNED', { externalId: 'LX' })], fees: [fee('R1', 300, { externalId: 'FX' })] };
+    await seed(a, library);
+    await runPurge(a, { waiveThreshold: '5.00' });
+    const tombstone = await a.db.kysely.selectFrom('users').select('id').where('status', '=', 'DELETED').executeTakeFirstOrThrow();
+    await seed(a, library);
+    const fresh = await a.db.kysely.selectFrom('users').select('id').where('primary_id', '=', 'R1').executeTakeFirstOrThrow();
+    expect(fresh.id).not.toBe(tombstone.id);
+    const loans = await a.db.kysely.selectFrom('loans').select(['user_id']).execute();
+    expect(loans).toEqual([{ user_id: tombstone.id }]);
+    const fees = await a.db.kysely.selectFrom('fees').select(['user_id', 'status', 'close_reason']).execute();
+    expect(fees).toEqual([{ user_id: tombstone.id, status: 'CLOSED', close_reason: 'WAIVED' }]);
+  });
+});
+
 describe('relationships', () => {
   it('keeps sponsors, proxies and guarantors of relationships that have not ended', async () => {
     const a = await open();
@@ -344,6 +376,10 @@ describe('relationships', () => {
     const { report } = await runPurge(a);
     expect(reasonsById(report)).toEqual({ SP: ['ACTIVE_PROXY'], PX: ['ACTIVE_PROXY'], GU: ['GUARANTOR'] });
     expect([...(report.purged ?? [])].sort()).toEqual(['GE', 'OLD1', 'OLD2']);
+    // The purged guarantee's relationship went with it: its guarantor no longer has anyone to guarantee.
+    const second = await runPurge(a);
+    expect(reasonsById(second.report)).toEqual({ SP: ['ACTIVE_PROXY'], PX: ['ACTIVE_PROXY'] });
+    expect(second.report.purged).toEqual(['GU']);
   });
 });
 });

@@ -159,15 +159,39 @@ describe('failures', () => {
     expect(await liveUsers(a)).toEqual(['U1']);
   });
 
-  it('a bulk that fails on every attempt ends the job SYSTEM_ABORTED; committed bulks stay', async () => {
-    const a = await open({ bulk_size: '1' });
+  it('a user whose deletion fails on every attempt is reported FAILED while the others of its bulk are purged', async () => {
+    const a = await open({ bulk_size: '3' });
     await seed(a, { users: [user('U1'), user('U2', { notes: ['x'] }), user('U3')] });
-    // A real database failure for U2's bulk only: deleting its note is refused.
+    // A real database failure for U2 only: deleting its note is refused.
     if (database === 'sqlite') {
       await sql`create trigger refuse_note_delete before delete on user_notes begin select raise(abort, 'refused by test trigger'); end`.execute(a.db.kysely);
     } else {
       await sql`create function refuse_note_delete() returns trigger language plpgsql as $$ begin raise exception 'refused by test trigger'; end $$`.execute(a.db.kysely);
       await sql`create trigger refuse_note_delete before delete on user_notes for each row execute function refuse_note_delete()`.execute(a.db.kysely);
+    }
+    const { view, report } = await runPurge(a);
+    expect(view.status).toBe('COMPLETED_WARNING');
+    expect(view.counters.purged).toBe(2);
+    expect(view.counters.failed).toBe(1);
+    expectBalanced(view);
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0]?.primary_id).toBe('U2');
+    expect(report.failed[0]?.error).toContain('refused by test trigger');
+    expect(report.purged).toEqual(['U1', 'U3']);
+    const bulk = await a.db.kysely.selectFrom('job_bulks').select(['attempts', 'state']).executeTakeFirstOrThrow();
+    expect(bulk).toEqual({ attempts: 2, state: 'DONE' });
+    expect(await liveUsers(a)).toEqual(['U2']);
+  });
+
+  it('a bulk that fails on every attempt, even user by user, ends the job SYSTEM_ABORTED; committed bulks stay', async () => {
+    const a = await open({ bulk_size: '1' });
+    await seed(a, { users: [user('U1'), user('U2'), user('U3')] });
+    // The second bulk cannot write its report rows at all.
+    if (database === 'sqlite') {
+      await sql`create trigger refuse_report before insert on job_report_rows when new.bulk_no = 1 begin select raise(abort, 'refused by test trigger'); end`.execute(a.db.kysely);
+    } else {
+      await sql`create function refuse_report() returns trigger language plpgsql as $$ begin if new.bulk_no = 1 then raise exception 'refused by test trigger'; end if; return new; end $$`.execute(a.db.kysely);
+      await sql`create trigger refuse_report before insert on job_report_rows for each row execute function refuse_report()`.execute(a.db.kysely);
     }
     const { view } = await runPurge(a);
     expect(view.status).toBe('SYSTEM_ABORTED');

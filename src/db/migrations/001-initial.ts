@@ -136,6 +136,7 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('created_date', 'text')
     .addColumn('original_amount', 'bigint', (c) => c.notNull())
     .addColumn('balance', 'bigint', (c) => c.notNull())
+    .addColumn('waived_amount', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('user_group', 'text')
     .execute();
   for (const table of ['loans', 'requests', 'fees']) {

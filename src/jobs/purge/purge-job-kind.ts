@@ -2,55 +2,26 @@
 import type { Kysely } from 'kysely';
 import { addDays, dateInTimeZone } from '../../domain/calendar-date.ts';
 import { emptyPurgeCounters, type Counters, type PurgeParameters } from '../../domain/job.ts';
-import { checkCandidate, evaluateCriteria, netAmount, type CandidateFilter } from '../../domain/purge-criteria.ts';
+import { candidateFilterOf, checkCandidate, evaluateCriteria, netAmount, settleMoney } from '../../domain/purge-criteria.ts';
 import { findInvalidSettings, toSettings, type Settings } from '../../domain/settings.ts';
-import { toKey } from '../../domain/user.ts';
-import { insertReportRows, sumPurged, writeCandidates, type DbJob, type ReportRowInput } from '../../db/job-store.ts';
-import { countDeletionEffects, deleteUsers, loadUserFacts, type BulkUser } from '../../db/purge-store.ts';
+import { insertReportRows, lockJob, sumPurged, writeCandidates, type DbJob, type ReportRowInput } from '../../db/job-store.ts';
+import { countDeletionEffects, deleteUsers, loadUserFacts, selectCandidateIds, type BulkUser } from '../../db/purge-store.ts';
+import { findGroupCode, findLibraryCode, findLiveUser } from '../../db/reference-store.ts';
 import { readStoredSettings } from '../../db/settings-store.ts';
 import type { Database } from '../../db/schema.ts';
-import type { BulkResult, InitializeResult, JobContext, JobKind } from '../job-kind.ts';
+import type { BulkOptions, BulkResult, InitializeResult, JobContext, JobKind } from '../job-kind.ts';
 
 /** What a purge job fixes at initialization and every bulk reads back. */
-interface PurgeSnapshot {
+export interface PurgeSnapshot {
   settings: Settings;
   /** Internal id of the anonymisation user, if the setting names one that exists. */
   anonymisationUserId: number | null;
 }
 
-/** The candidate filter of a job's parameters. */
-export function candidateFilterOf(parameters: PurgeParameters, cutoff: string): CandidateFilter {
-  return {
-    cutoff,
-    recordType: parameters.recordType,
-    userGroupKey: parameters.userGroup === null ? null : toKey(parameters.userGroup),
-    libraryKeys: parameters.libraries.map(toKey),
-  };
-}
-
-/** Selects the ids of the candidates of `filter`, in id order (SPEC.md 3.2). */
-export function selectCandidateIds(db: Kysely<Database>, filter: CandidateFilter) {
-  let query = db
-    .selectFrom('users')
-    .select('id')
-    .where('purge_date', 'is not', null)
-    .where('purge_date', '<=', filter.cutoff)
-    .where('status', '<>', 'DELETED');
-  if (filter.recordType) query = query.where('record_type', '=', filter.recordType);
-  if (filter.userGroupKey) query = query.where('user_group_key', '=', filter.userGroupKey);
-  if (filter.libraryKeys.length > 0) query = query.where('home_library_key', 'in', [...filter.libraryKeys]);
-  return query;
-}
-
 /** Resolves the anonymisation user's internal id. */
 export async function findAnonymisationUserId(db: Kysely<Database>, settings: Settings): Promise<number | null> {
   if (settings.anonymisationUser === '') return null;
-  const row = await db
-    .selectFrom('users')
-    .select('id')
-    .where('primary_id_key', '=', toKey(settings.anonymisationUser))
-    .executeTakeFirst();
-  return row?.id ?? null;
+  return (await findLiveUser(db, settings.anonymisationUser))?.id ?? null;
 }
 
 /** Parameters of a stored job. */
@@ -84,13 +55,11 @@ export const purgeJobKind: JobKind = {
     const settings = toSettings(stored);
     // Reference data may have changed since the job was queued: a job whose filter no longer names
     // anything real fails without reading or deleting anyone.
-    if (parameters.userGroup !== null) {
-      const group = await trx.selectFrom('user_groups').select('id').where('code_key', '=', toKey(parameters.userGroup)).executeTakeFirst();
-      if (!group) return { ok: false, error: `user group ${parameters.userGroup} no longer exists` };
+    if (parameters.userGroup !== null && !(await findGroupCode(trx, parameters.userGroup))) {
+      return { ok: false, error: `user group ${parameters.userGroup} no longer exists` };
     }
     for (const library of parameters.libraries) {
-      const found = await trx.selectFrom('libraries').select('id').where('code_key', '=', toKey(library)).executeTakeFirst();
-      if (!found) return { ok: false, error: `library ${library} no longer exists` };
+      if (!(await findLibraryCode(trx, library))) return { ok: false, error: `library ${library} no longer exists` };
     }
     const today = dateInTimeZone(context.clock.now(), settings.timezone);
     const cutoff = addDays(today, -parameters.daysAfterPurgeDate);
@@ -99,7 +68,7 @@ export const purgeJobKind: JobKind = {
     return { ok: true, today, cutoff, settings: snapshot, candidates };
   },
 
-  async processBulk(trx: Kysely<Database>, context: JobContext, job: DbJob, _bulkNo: number, userIds: number[]): Promise<BulkResult> {
+  async processBulk(trx: Kysely<Database>, context: JobContext, job: DbJob, bulkNo: number, userIds: number[], options: BulkOptions): Promise<BulkResult> {
     const parameters = purgeParametersOf(job);
     const snapshot = JSON.parse(job.settings as string) as PurgeSnapshot;
     const { settings } = snapshot;
@@ -108,11 +77,14 @@ export const purgeJobKind: JobKind = {
     const systemIds = new Set<number>();
     if (snapshot.anonymisationUserId !== null) systemIds.add(snapshot.anonymisationUserId);
     if (job.operator_user_id !== null) systemIds.add(job.operator_user_id);
-    const facts = await loadUserFacts(trx, userIds, today, { ids: systemIds });
+    const rowLocks = context.db.capabilities.rowLocks;
+    // Parallel bulks must not each spend the same remaining allowance: the job row serialises them.
+    if (parameters.maxUsers !== null && rowLocks) await lockJob(trx, job.id);
+    const facts = await loadUserFacts(trx, userIds, today, { ids: systemIds }, { lockUsers: rowLocks && !parameters.simulate });
 
     const counters: Counters = {};
     const bump = (name: string, by = 1) => {
-      counters[name] = (counters[name] ?? 0) + by;
+      if (by !== 0) counters[name] = (counters[name] ?? 0) + by;
     };
     const rows: ReportRowInput[] = [];
     const eligible: BulkUser[] = [];
@@ -140,7 +112,8 @@ export const purgeJobKind: JobKind = {
     let toPurge = eligible;
     let maxReached = false;
     if (parameters.maxUsers !== null) {
-      const allowance = Math.max(0, parameters.maxUsers - (await sumPurged(trx, job.id)));
+      const purgedBefore = (await sumPurged(trx, job.id)) + options.purgedEarlierInBulk;
+      const allowance = Math.max(0, parameters.maxUsers - purgedBefore);
       if (eligible.length >= allowance) {
         // The job stops before exceeding its maximum: the rest is not processed (COMPLETED_WARNING).
         toPurge = eligible.slice(0, allowance);
@@ -149,39 +122,27 @@ export const purgeJobKind: JobKind = {
       }
     }
 
-    const debtWaivedIds = toPurge.filter((u) => netAmount(u) > 0).map((u) => u.userId);
-    const creditClosedIds = toPurge.filter((u) => netAmount(u) < 0).map((u) => u.userId);
     const ids = toPurge.map((u) => u.userId);
     const deletion = {
       policy: settings.deletePolicy,
       today,
       now: context.clock.now().toISOString(),
       cancelActiveRequests: !settings.blockOnRequests || settings.deletePolicy === 'KEEP_FULLY_REPORTABLE',
-      debtWaivedIds,
-      creditClosedIds,
     };
     const effects = parameters.simulate ? await countDeletionEffects(trx, ids, deletion) : await deleteUsers(trx, ids, deletion);
     bump('purged', toPurge.length);
-    bump('debts_waived', debtWaivedIds.length);
-    bump('credits_closed', creditClosedIds.length);
+    bump('debts_waived', toPurge.filter((u) => settleMoney(u).debtWaived).length);
+    bump('credits_closed', toPurge.filter((u) => settleMoney(u).creditClosed).length);
     bump('requests_cancelled', effects.requestsCancelled);
     bump('history_records_anonymised', effects.historyRecordsAnonymised);
 
     if (settings.reportPurgedUsers) {
+      // The purged list keeps the primary id only: no internal id that would tie it to the tombstone.
       for (const user of toPurge) {
-        rows.push({
-          outcome: 'PURGED',
-          userId: settings.deletePolicy === 'FULLY_REMOVE' && !parameters.simulate ? null : user.userId,
-          primaryId: user.primaryId,
-          userGroup: user.userGroup,
-          reasons: [],
-          amount: netAmount(user),
-          activeLoans: 0,
-          activeRequests: user.activeRequests,
-        });
+        rows.push({ outcome: 'PURGED', userId: null, primaryId: user.primaryId, userGroup: user.userGroup, reasons: [], amount: netAmount(user), activeLoans: 0, activeRequests: 0 });
       }
     }
-    await insertReportRows(trx, job.id, _bulkNo, rows);
+    await insertReportRows(trx, job.id, bulkNo, rows);
     return { counters, purged: toPurge.length, maxReached };
   },
 };
