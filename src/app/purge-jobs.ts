@@ -5,14 +5,16 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { fail, type Result } from '../domain/errors.ts';
+import { candidateFilterOf } from '../domain/purge-criteria.ts';
 import { addDays, dateInTimeZone } from '../domain/calendar-date.ts';
 import { emptyPurgeCounters, ENDED_STATUSES, isEnded, type Counters, type JobStatus, type JobType, type PurgeParameters } from '../domain/job.ts';
 import { currencyDigits, formatMoney, parseMoney } from '../domain/money.ts';
-import { RECORD_TYPES, toKey, type RecordType } from '../domain/user.ts';
+import { RECORD_TYPES, type RecordType } from '../domain/user.ts';
 import { appendAudit } from '../db/audit-store.ts';
 import { inWriteTransaction } from '../db/connection.ts';
 import { findJob, insertJob, listJobs, readProgress, readReportRows, sumBulkCounters, type DbJob } from '../db/job-store.ts';
-import { candidateFilterOf, selectCandidateIds } from '../jobs/purge/purge-job-kind.ts';
+import { countCandidates } from '../db/purge-store.ts';
+import { findGroupCode, findLibraryCode, findLiveUser } from '../db/reference-store.ts';
 import { readSettings } from '../db/settings-store.ts';
 import type { AppContext } from './context.ts';
 import { readValidSettings } from './settings.ts';
@@ -79,10 +81,10 @@ export async function validatePurgeRequest(context: AppContext, raw: unknown): P
   let userGroup: string | null = null;
   const groupText = (request.userGroup ?? 'ALL').trim();
   if (groupText.toUpperCase() !== 'ALL') {
-    const group = await db.selectFrom('user_groups').select('code').where('code_key', '=', toKey(groupText)).executeTakeFirst();
+    const group = await findGroupCode(db, groupText);
     if (!group) return fail('NOT_FOUND', `userGroup "${groupText}" is not a configured user group`);
     if (recordType === 'CONTACT') return fail('VALIDATION_FAILED', 'userGroup must be All when recordType is Contact (contacts have no group)');
-    userGroup = group.code;
+    userGroup = group;
   }
 
   const threshold = parseMoney(request.waiveThreshold ?? '0', currencyDigits(settings.currency));
@@ -90,9 +92,9 @@ export async function validatePurgeRequest(context: AppContext, raw: unknown): P
 
   const libraries: string[] = [];
   for (const code of request.libraries ?? []) {
-    const library = await db.selectFrom('libraries').select('code').where('code_key', '=', toKey(code)).executeTakeFirst();
+    const library = await findLibraryCode(db, code);
     if (!library) return fail('NOT_FOUND', `library "${code}" is not a configured library`);
-    if (!libraries.includes(library.code)) libraries.push(library.code);
+    if (!libraries.includes(library)) libraries.push(library);
   }
 
   let maxUsers: number | null = null;
@@ -105,13 +107,9 @@ export async function validatePurgeRequest(context: AppContext, raw: unknown): P
   let operator: string | null = null;
   let operatorUserId: number | null = null;
   if (request.operator) {
-    const user = await db
-      .selectFrom('users')
-      .select(['id', 'primary_id'])
-      .where('primary_id_key', '=', toKey(request.operator))
-      .executeTakeFirst();
+    const user = await findLiveUser(db, request.operator);
     if (!user) return fail('NOT_FOUND', `operator "${request.operator}" is not a user`);
-    operator = user.primary_id;
+    operator = user.primaryId;
     operatorUserId = user.id;
   }
 
@@ -312,9 +310,5 @@ export async function countCandidatesNow(context: AppContext, parameters: PurgeP
   if (!valid.ok) return valid;
   const today = dateInTimeZone(context.clock.now(), valid.settings.timezone);
   const filter = candidateFilterOf(parameters, addDays(today, -parameters.daysAfterPurgeDate));
-  const row = await db
-    .selectFrom(selectCandidateIds(db, filter).as('c'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return { ok: true, today, candidates: Number(row.n) };
+  return { ok: true, today, candidates: await countCandidates(db, filter) };
 }
