@@ -3,22 +3,17 @@ import { addDays, dateInTimeZone } from '../domain/calendar-date.ts';
 import { fail, type Result } from '../domain/errors.ts';
 import { candidateFilterOf, checkCandidate, evaluateCriteria, netAmount, type NotCandidateCode, type ReasonCode } from '../domain/purge-criteria.ts';
 import { currencyDigits, formatMoney } from '../domain/money.ts';
-import { toKey } from '../domain/user.ts';
 import { loadUserFacts } from '../db/purge-store.ts';
 import { readSettings } from '../db/settings-store.ts';
-import type { Database } from '../db/schema.ts';
-import type { Selectable } from 'kysely';
+import { findUserRow, readUserRecords } from '../db/user-store.ts';
 import { findAnonymisationUserId } from '../jobs/purge/purge-job-kind.ts';
 import type { AppContext } from './context.ts';
 import { validatePurgeRequest } from './purge-jobs.ts';
 import { readValidSettings } from './settings.ts';
 
 /** Finds a user by primary id (case-insensitive). A tombstone that kept its primary id is found too. */
-export async function findUserByPrimaryId(context: AppContext, primaryId: string): Promise<Selectable<Database['users']> | undefined> {
-  const db = context.db.kysely;
-  const live = await db.selectFrom('users').selectAll().where('primary_id_key', '=', toKey(primaryId)).executeTakeFirst();
-  if (live) return live;
-  return db.selectFrom('users').selectAll().where('status', '=', 'DELETED').where('primary_id', '=', primaryId).orderBy('id', 'desc').executeTakeFirst();
+export async function findUserByPrimaryId(context: AppContext, primaryId: string) {
+  return findUserRow(context.db.kysely, primaryId);
 }
 
 /** The answer to "could this user be purged now by a job with these parameters". */
@@ -83,23 +78,7 @@ export async function showUser(context: AppContext, primaryId: string) {
   const db = context.db.kysely;
   const settings = await readSettings(db);
   const digits = currencyDigits(settings.currency);
-  const [identifiers, contacts, loans, requests, fees, relationships, blocks, notes, categories] = await Promise.all([
-    db.selectFrom('user_identifiers').select(['id_type', 'value', 'status']).where('user_id', '=', user.id).orderBy('id').execute(),
-    db.selectFrom('user_contacts').select(['kind', 'value']).where('user_id', '=', user.id).orderBy('id').execute(),
-    db.selectFrom('loans').select(['item_barcode', 'library', 'loan_date', 'due_date', 'return_date', 'status']).where('user_id', '=', user.id).orderBy('id').execute(),
-    db.selectFrom('requests').select(['request_type', 'request_date', 'status']).where('user_id', '=', user.id).orderBy('id').execute(),
-    db.selectFrom('fees').select(['fee_type', 'status', 'close_reason', 'closed_date', 'created_date', 'original_amount', 'balance']).where('user_id', '=', user.id).orderBy('id').execute(),
-    db
-      .selectFrom('relationships')
-      .innerJoin('users as a', 'a.id', 'relationships.from_user_id')
-      .innerJoin('users as b', 'b.id', 'relationships.to_user_id')
-      .select(['relationships.kind', 'a.primary_id as from', 'b.primary_id as to', 'relationships.end_date'])
-      .where((eb) => eb.or([eb('relationships.from_user_id', '=', user.id), eb('relationships.to_user_id', '=', user.id)]))
-      .execute(),
-    db.selectFrom('user_blocks').select(['block_type', 'description', 'expiry_date']).where('user_id', '=', user.id).orderBy('id').execute(),
-    db.selectFrom('user_notes').select(['note', 'created_at']).where('user_id', '=', user.id).orderBy('id').execute(),
-    db.selectFrom('user_stat_categories').select('category').where('user_id', '=', user.id).orderBy('id').execute(),
-  ]);
+  const { identifiers, contacts, loans, requests, fees, relationships, blocks, notes, categories } = await readUserRecords(db, user.id);
   return {
     ok: true as const,
     user: {
@@ -128,7 +107,12 @@ export async function showUser(context: AppContext, primaryId: string) {
       blocks,
       loans,
       requests,
-      fees: fees.map((f) => ({ ...f, original_amount: formatMoney(Number(f.original_amount), digits), balance: formatMoney(Number(f.balance), digits) })),
+      fees: fees.map((f) => ({
+        ...f,
+        original_amount: formatMoney(Number(f.original_amount), digits),
+        balance: formatMoney(Number(f.balance), digits),
+        waived_amount: formatMoney(Number(f.waived_amount), digits),
+      })),
       relationships,
     },
   };
