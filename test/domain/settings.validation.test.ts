@@ -184,3 +184,14 @@ describe('toSettings', () => {
     expect(toSettings({ [key]: 'true' })[field]).toBe(true);
   });
 });
+
+describe('bulk_size bounds', () => {
+  it.each([
+    ['10000', true],
+    ['10001', false],
+    ['1', true],
+  ])('bulk_size %s valid: %s', async (value, valid) => {
+    const { normaliseSetting } = await import('../../src/domain/settings.ts');
+    expect(normaliseSetting('bulk_size', value).ok).toBe(valid);
+  });
+});
