@@ -1,10 +1,11 @@
 /** Use cases of institution settings. */
 import { fail, type Result } from '../domain/errors.ts';
 import { findInvalidSettings, isSettingKey, normaliseSetting, SETTING_DEFAULTS, SETTING_KEYS, toSettings, type SettingKey } from '../domain/settings.ts';
+import { isValidCurrency } from '../domain/money.ts';
 import { findLiveUser } from '../db/reference-store.ts';
 import { appendAudit } from '../db/audit-store.ts';
 import { inWriteTransaction } from '../db/connection.ts';
-import { readSettings, readStoredSettings, writeSetting } from '../db/settings-store.ts';
+import { findStoredAmounts, readSettings, readStoredSettings, writeSetting } from '../db/settings-store.ts';
 import type { Settings } from '../domain/settings.ts';
 import type { AppContext } from './context.ts';
 
@@ -34,6 +35,19 @@ export async function setSetting(context: AppContext, key: string, raw: string, 
       if (!user) return fail('NOT_FOUND', `anonymisation_user "${value}" is not an existing user`);
     }
     const before = (await readStoredSettings(trx))[key] ?? SETTING_DEFAULTS[key];
+    // Amounts are stored as minor units of the currency: under another currency every fee, past report
+    // and queued threshold would be read with other fraction digits (500 cents becoming 500 yen). A stored
+    // value that is no currency at all (written by hand) gives them no meaning to keep, so it may be fixed.
+    if (key === 'currency' && value !== before && isValidCurrency(before)) {
+      const stored = await findStoredAmounts(trx);
+      if (stored.fees || stored.jobs) {
+        const holders = [stored.fees ? 'fee lines' : '', stored.jobs ? 'jobs' : ''].filter(Boolean).join(' and ');
+        return fail(
+          'VALIDATION_FAILED',
+          `currency cannot change from ${before} to ${value}: the database already holds amounts in ${before} (${holders}), and they would be rescaled; set currency before importing fees or running jobs`,
+        );
+      }
+    }
     await writeSetting(trx, key, value, now);
     await appendAudit(trx, [{ at: now, actor, action: 'SETTING_CHANGED', details: { key, from: before, to: value } }]);
     return { ok: true as const, key, value };

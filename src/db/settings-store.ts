@@ -22,3 +22,14 @@ export async function writeSetting(db: Kysely<Database>, key: SettingKey, value:
     .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: at }))
     .execute();
 }
+
+/**
+ * Whether the database already holds amounts in minor units of the current currency: any fee line
+ * (balances, original amounts) or any job (waive thresholds, report amounts). Changing the currency
+ * would silently rescale all of them.
+ */
+export async function findStoredAmounts(db: Kysely<Database>): Promise<{ fees: boolean; jobs: boolean }> {
+  const fee = await db.selectFrom('fees').select('id').limit(1).executeTakeFirst();
+  const job = await db.selectFrom('jobs').select('id').limit(1).executeTakeFirst();
+  return { fees: fee !== undefined, jobs: job !== undefined };
+}
