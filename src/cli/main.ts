@@ -32,8 +32,13 @@ import { createProgress } from './progress.ts';
 
 const DB_HELP = 'database: a PostgreSQL URL or an SQLite file (default: PATRON_PURGE_DB, DATABASE_URL, ./data/patron-purge.sqlite)';
 
+/** Largest job id: ids are 32-bit integers on PostgreSQL, which refuses a larger value as a query error. */
+const MAX_JOB_ID = 2_147_483_647;
+
 function parseId(text: string, io: Io, json: boolean): number {
-  if (!/^\d+$/.test(text)) failWith(io, json, { code: 'VALIDATION_FAILED', message: `job id must be a whole number, not "${text}"` });
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_JOB_ID) {
+    failWith(io, json, { code: 'VALIDATION_FAILED', message: `job id must be a whole number from 1 to ${MAX_JOB_ID}, not "${text}"` });
+  }
   return Number(text);
 }
 

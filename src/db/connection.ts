@@ -41,9 +41,16 @@ function redact(url: string): string {
  * not an unexpected failure: it throws VALIDATION_FAILED naming the path and the reason.
  */
 function openSqlite(path: string, cacheKiB: number): SQLite.Database {
-  let sqlite: SQLite.Database | undefined;
+  const refuse = (reason: string, cause: unknown) => new AppError('VALIDATION_FAILED', `cannot open the SQLite database "${path}": ${reason}`, { cause });
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // mkdir says EEXIST or ENOTDIR when a part of the folder path is a file: say that.
+    throw refuse(code === 'EEXIST' || code === 'ENOTDIR' ? `its folder "${dirname(path)}" cannot be created: a part of that path is a file` : errorText(error), error);
+  }
+  let sqlite: SQLite.Database | undefined;
+  try {
     sqlite = new SQLite(path);
     // The first pragma reads the file header: a file that is not a database fails here, not later.
     sqlite.pragma('journal_mode = WAL');
@@ -55,17 +62,20 @@ function openSqlite(path: string, cacheKiB: number): SQLite.Database {
     return sqlite;
   } catch (error) {
     sqlite?.close();
-    throw new AppError('VALIDATION_FAILED', `cannot open the SQLite database "${path}": ${sqliteOpenFailure(path, error)}`, { cause: error });
+    throw refuse(isDirectory(path) ? 'it is a directory, not a file' : errorText(error), error);
   }
 }
 
-/** Why `path` could not be opened, in words (SQLite only says "unable to open database file"). */
-function sqliteOpenFailure(path: string, error: unknown): string {
+/** True when `path` is a directory (SQLite only says "unable to open database file"). */
+function isDirectory(path: string): boolean {
   try {
-    if (statSync(path).isDirectory()) return 'it is a directory, not a file';
+    return statSync(path).isDirectory();
   } catch {
-    // The path does not exist or cannot be examined: the error itself says more.
+    return false;
   }
+}
+
+function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -85,7 +95,7 @@ async function openPostgres(url: string, poolSize: number): Promise<pg.Pool> {
     await pool.end().catch(() => undefined);
     // The client resolves host and port as the driver does (URL, then PGHOST/PGPORT, then defaults).
     const target = new pg.Client({ connectionString: url });
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     const password = typeof target.password === 'string' && target.password !== '' ? target.password : null;
     const safeReason = password ? reason.split(password).join('***') : reason;
     throw new AppError('INTERNAL', `could not connect to the PostgreSQL server at ${target.host}:${target.port}: ${safeReason}`, { cause: error });
