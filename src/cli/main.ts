@@ -1,5 +1,6 @@
 /** The `patron-purge` command line. */
-import { rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { dateInTimeZone, formatInstant } from '../domain/calendar-date.ts';
@@ -368,7 +369,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       });
     });
 
-  command(program, 'demo', 'build a demo library in a fresh SQLite file, run a purge job on it and print the report')
+  command(program, 'demo', `build a demo library in a fresh SQLite file (${DEMO_DATABASE}, recreated each run, or a new file given with --db), run a purge job on it and print the report`)
     .option('--users <n>', 'number of users', '5000')
     .option('--seed <s>', 'seed', '42')
     .action(async (opts: { users: string; seed: string }, cmd: Command) => {
@@ -376,8 +377,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         failWith(io, false, { code: 'VALIDATION_FAILED', message: `--users must be a whole number from 1 to 1000000, not "${opts.users}"` });
       }
       if (!/^\d+$/.test(opts.seed)) failWith(io, false, { code: 'VALIDATION_FAILED', message: `--seed must be a whole number, not "${opts.seed}"` });
-      const dbPath = dbOf(cmd) ?? './data/demo.sqlite';
-      if (!/^postgres(ql)?:\/\//i.test(dbPath)) for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+      const dbPath = claimDemoDatabase(io, dbOf(cmd));
       await withApp(dbPath, async (app) => {
         printMessage(io, `Building a demo library of ${opts.users} users in ${app.db.description} ...`);
         await setSetting(app, 'institution_name', 'Demo University Library', app.config.actor);
@@ -403,6 +403,48 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   return program;
+}
+
+/** The demo's own database, recreated by every run. */
+const DEMO_DATABASE = './data/demo.sqlite';
+
+/**
+ * The database the demo may write: it deletes and rewrites whatever it opens, so it only ever opens one
+ * it owns. Its default file is recreated; a `--db` value must name an SQLite file that does not exist yet,
+ * created here exclusively so that no other process's database is taken over. An existing file or a
+ * PostgreSQL URL is refused (exit 2): the demo must never purge a real library.
+ */
+function claimDemoDatabase(io: Io, dbOption: string | undefined): string {
+  if (dbOption === undefined) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(DEMO_DATABASE + suffix, { force: true });
+    return DEMO_DATABASE;
+  }
+  const refuse = (why: string): never =>
+    failWith(io, false, { code: 'VALIDATION_FAILED', message: `demo refuses --db "${redactUrl(dbOption)}": ${why}; run it without --db (it uses ${DEMO_DATABASE}) or give the path of a new SQLite file` });
+  if (/^postgres(ql)?:\/\//i.test(dbOption)) refuse('the demo writes synthetic users into its database and purges them, so it never runs on PostgreSQL');
+  if (dbOption.trim() === '' || dbOption === ':memory:') refuse('the demo needs a file to leave its report in');
+  const exists = 'it already exists, and the demo only writes a database it creates';
+  if (existsSync(dbOption)) refuse(exists);
+  if (['-wal', '-shm'].some((suffix) => existsSync(dbOption + suffix))) refuse('its -wal or -shm file exists, so it belongs to an SQLite database');
+  const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  try {
+    mkdirSync(dirname(dbOption), { recursive: true });
+  } catch (error) {
+    refuse(`its folder cannot be created (${reason(error)})`);
+  }
+  try {
+    // Created exclusively: if another process made the file since the check above, it is not ours.
+    closeSync(openSync(dbOption, 'wx'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') refuse(exists);
+    refuse(`it cannot be created (${reason(error)})`);
+  }
+  return dbOption;
+}
+
+/** `url` without its password, for messages. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
 /** Writes the synthetic library into `app` in chunks, with a progress bar. */

@@ -1,10 +1,13 @@
 /**
  * `generate` is deterministic (the same seed and day give the same library, whatever the database file)
- * and `demo` builds a library, runs a purge job on it and prints the counters and the top reasons.
+ * and `demo` builds a library, runs a purge job on it and prints the counters and the top reasons. The
+ * demo purges whatever it opens, so it only opens a database of its own: its default file, recreated on
+ * every run, or a new file given with --db; never an existing file or a PostgreSQL database.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeRun, freshDir, parseJsonOutput, runCli, runCliExpecting, withDatabaseFile } from '../helpers/run-cli.ts';
+import { countRows, describeRun, freshDir, parseJsonOutput, runCli, runCliExpecting, withDatabaseFile } from '../helpers/run-cli.ts';
 
 /** Every row of the tables a library is made of, without the instants of writing. */
 function libraryRows(file: string): Record<string, unknown[]> {
@@ -77,5 +80,46 @@ describe.concurrent('generate and demo', () => {
     // Largest first, each equal to its counter.
     expect(reasons.map(([, n]) => n)).toEqual([...reasons.map(([, n]) => n)].sort((x, y) => y - x));
     for (const [code, n] of reasons) expect(counter(code!.toLowerCase()), code).toBe(n);
+  });
+
+  it('demo refuses an existing database file and any PostgreSQL URL (exit 2) and leaves them untouched', async () => {
+    const dir = freshDir();
+    const library = path.join(dir, 'library.sqlite');
+    await runCliExpecting(0, ['settings', 'set', 'institution_name', 'Real Library', '--db', library]);
+    const bytes = readFileSync(library);
+    // An unreachable server: a demo that tried to connect would fail with exit 1, not refuse with 2.
+    const postgres = 'postgresql://admin:s3cret@127.0.0.1:9/library';
+    const [onFile, onPostgres] = await Promise.all([
+      runCli(['demo', '--users', '20', '--db', library]),
+      runCli(['demo', '--users', '20', '--db', postgres]),
+    ]);
+    expect(onFile.code, describeRun(onFile)).toBe(2);
+    expect(onFile.stderr).toContain(`demo refuses --db "${library}": it already exists`);
+    expect(onPostgres.code, describeRun(onPostgres)).toBe(2);
+    expect(onPostgres.stderr).toMatch(/demo refuses --db .*PostgreSQL/);
+    expect(onPostgres.stderr).not.toContain('s3cret');
+    for (const run of [onFile, onPostgres]) {
+      expect(run.stdout).toBe('');
+      expect(run.stderr).not.toContain('Building');
+    }
+    expect(readFileSync(library).equals(bytes), 'the existing file is unchanged').toBe(true);
+    expect(countRows(library, 'users')).toBe(0);
+    expect(countRows(library, 'jobs')).toBe(0);
+  });
+
+  it('demo without --db recreates ./data/demo.sqlite on every run and ignores PATRON_PURGE_DB', async () => {
+    const dir = freshDir();
+    const configured = path.join(dir, 'configured.sqlite');
+    await runCliExpecting(0, ['settings', 'set', 'institution_name', 'Configured', '--db', configured]);
+    const env = { PATRON_PURGE_DB: configured, PATRON_PURGE_NOW: '2026-12-01T12:00:00Z' };
+    const first = await runCliExpecting(0, ['demo', '--users', '30'], { cwd: dir, env });
+    const second = await runCliExpecting(0, ['demo', '--users', '30'], { cwd: dir, env });
+    // A fresh database each time: the second run's job is job 1 again, over 30 users, not 60.
+    for (const run of [first, second]) expect(run.stdout).toMatch(/^Job 1 \(PURGE_USERS\)/m);
+    const demo = path.join(dir, 'data', 'demo.sqlite');
+    expect(countRows(demo, 'users')).toBe(30);
+    expect(countRows(demo, 'jobs')).toBe(1);
+    expect(countRows(configured, 'users')).toBe(0);
+    expect(countRows(configured, 'jobs')).toBe(0);
   });
 });
