@@ -106,14 +106,28 @@ async function runJobToEnd(app: App, io: Io, jobId: number, title: string): Prom
       void readJobProgress(app, jobId).then((p) => progress.update(p.done, p.total));
     },
   });
-  const stop = () => worker.stop();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Ctrl-C means "stop this job", and a job stops only through its cancel (SPEC.md 3.4): the first
+  // SIGINT or SIGTERM asks for it and the worker runs on until the job has ended, so the command still
+  // prints the counters and exits by the status (USER_ABORTED, exit 4). The handler is removed at once:
+  // a second signal ends the process as usual, and the cancel request stays for the next worker.
+  const cancel = () => {
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+    printMessage(io, `${io.stderr.isTTY ? '\n' : ''}Cancelling job ${jobId}: it stops at the next bulk boundary; committed bulks stay`);
+    void cancelJob(app, jobId, app.config.actor).then(
+      (result) => {
+        if (!result.ok && result.code !== 'JOB_NOT_CANCELLABLE') printMessage(io, `error: ${result.message}`);
+      },
+      (error: unknown) => printMessage(io, `error: could not cancel job ${jobId}: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+  process.on('SIGINT', cancel);
+  process.on('SIGTERM', cancel);
   try {
     await worker.run({ untilJobEnded: jobId });
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
     progress.stop();
   }
   const shown = await showJob(app, jobId);
@@ -162,7 +176,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       });
     });
 
-  addPurgeParameterFlags(command(program, 'purge', 'queue a Purge User Records job and (unless --no-wait) run it to its end'))
+  addPurgeParameterFlags(command(program, 'purge', 'queue a Purge User Records job and (unless --no-wait) run it to its end; Ctrl-C cancels it at the next bulk boundary'))
     .option('--yes', 'do not ask for confirmation')
     .option('--no-wait', 'queue the job and return; a worker runs it')
     .option('--json', 'print the job as JSON')

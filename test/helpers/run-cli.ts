@@ -3,7 +3,7 @@
  * script does: stdin is a pipe (never a terminal), stdout and stderr are captured separately, and the
  * environment is the test's own, without any database or clock variable leaking in from the shell.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,22 +42,36 @@ export interface CliRunOptions {
 
 /** Runs `patron-purge ARGS...` and resolves when the process has exited. */
 export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {
+  return startCli(args, options).exited;
+}
+
+/** A command still running: its process (to send it signals), what it wrote so far, and its end. */
+export interface StartedCli {
+  child: ChildProcess;
+  /** Standard error so far. */
+  stderr(): string;
+  exited: Promise<CliRun>;
+}
+
+/** Starts `patron-purge ARGS...` without waiting for it (for tests that signal the process). */
+export function startCli(args: readonly string[], options: CliRunOptions = {}): StartedCli {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of PRODUCT_ENV) delete env[name];
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<CliRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, args }));
-    child.stdin.end(options.input ?? '');
   });
+  child.stdin.end(options.input ?? '');
+  return { child, stderr: () => stderr, exited };
 }
 
 /** A readable summary of a run, for assertion messages. */
