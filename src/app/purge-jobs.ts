@@ -161,17 +161,32 @@ export async function cancelJob(context: AppContext, jobId: number, actor: strin
     const job = await findJob(trx, jobId);
     if (!job) return fail('NOT_FOUND', `job ${jobId} does not exist`);
     if (isEnded(job.status as JobStatus)) return fail('JOB_NOT_CANCELLABLE', `job ${jobId} has already ended (${job.status})`);
-    if (job.status === 'QUEUED') {
-      await trx
+    let status = job.status as JobStatus;
+    if (status === 'QUEUED') {
+      // Compare-and-set: on PostgreSQL a worker may claim the job between the read above and this
+      // update; ending it then would pull a job from under the worker that is initializing it.
+      const aborted = await trx
         .updateTable('jobs')
         .set({ status: 'USER_ABORTED', cancel_requested: 1, ended_at: now, counters: JSON.stringify(emptyPurgeCounters()) })
         .where('id', '=', jobId)
-        .execute();
-    } else {
-      await trx.updateTable('jobs').set({ cancel_requested: 1 }).where('id', '=', jobId).execute();
+        .where('status', '=', 'QUEUED')
+        .executeTakeFirst();
+      if (Number(aborted.numUpdatedRows) === 1) status = 'USER_ABORTED';
     }
-    await appendAudit(trx, [{ at: now, actor, action: 'JOB_CANCELLED', jobId, details: { statusWhenCancelled: job.status } }]);
-    return { ok: true as const, status: job.status === 'QUEUED' ? ('USER_ABORTED' as const) : (job.status as JobStatus) };
+    if (status !== 'USER_ABORTED') {
+      // The job is in progress (or was claimed meanwhile): its worker stops at the next bulk boundary.
+      const requested = await trx
+        .updateTable('jobs')
+        .set({ cancel_requested: 1 })
+        .where('id', '=', jobId)
+        .where('status', 'not in', [...ENDED_STATUSES])
+        .executeTakeFirst();
+      const current = await findJob(trx, jobId);
+      status = (current?.status ?? status) as JobStatus;
+      if (Number(requested.numUpdatedRows) !== 1) return fail('JOB_NOT_CANCELLABLE', `job ${jobId} has already ended (${status})`);
+    }
+    await appendAudit(trx, [{ at: now, actor, action: 'JOB_CANCELLED', jobId, details: { statusWhenCancelled: status === 'USER_ABORTED' ? 'QUEUED' : status } }]);
+    return { ok: true as const, status };
   });
 }
 
