@@ -9,6 +9,7 @@ import { candidateFilterOf } from '../domain/purge-criteria.ts';
 import { addDays, dateInTimeZone } from '../domain/calendar-date.ts';
 import { emptyPurgeCounters, ENDED_STATUSES, isEnded, type Counters, type JobStatus, type JobType, type PurgeParameters } from '../domain/job.ts';
 import { currencyDigits, formatMoney, parseMoney } from '../domain/money.ts';
+import type { Settings } from '../domain/settings.ts';
 import { RECORD_TYPES, type RecordType } from '../domain/user.ts';
 import { appendAudit } from '../db/audit-store.ts';
 import { inWriteTransaction } from '../db/connection.ts';
@@ -16,6 +17,7 @@ import { findJob, insertJob, listJobs, readProgress, readReportRows, sumBulkCoun
 import { countCandidates } from '../db/purge-store.ts';
 import { findGroupCode, findLibraryCode, findLiveUser } from '../db/reference-store.ts';
 import { readSettings } from '../db/settings-store.ts';
+import type { PurgeSnapshot } from '../jobs/purge/purge-job-kind.ts';
 import type { AppContext } from './context.ts';
 import { readValidSettings } from './settings.ts';
 
@@ -219,10 +221,22 @@ export async function readJobCounters(context: AppContext, job: DbJob): Promise<
   return { ...emptyPurgeCounters(), ...summed, candidates: job.total_users };
 }
 
-/** Builds the view of a job. */
-export async function toJobView(context: AppContext, job: DbJob, currency: string): Promise<JobView> {
+/**
+ * The settings a job runs with, fixed at its initialization (jobs.settings), or null for a job that has
+ * not started. A job's amounts and report read with these, not with today's settings.
+ */
+function snapshotSettingsOf(job: DbJob): Settings | null {
+  if (job.settings === null) return null;
+  return (JSON.parse(job.settings) as Partial<PurgeSnapshot>).settings ?? null;
+}
+
+/**
+ * Builds the view of a job. Amounts are formatted in the currency of the job's settings snapshot;
+ * `currentCurrency` serves only a job that has not started.
+ */
+export async function toJobView(context: AppContext, job: DbJob, currentCurrency: string): Promise<JobView> {
   const parameters = JSON.parse(job.parameters) as PurgeParameters;
-  const digits = currencyDigits(currency);
+  const digits = currencyDigits(snapshotSettingsOf(job)?.currency ?? currentCurrency);
   return {
     id: job.id,
     type: job.type,
@@ -276,7 +290,9 @@ export async function readJobReport(context: AppContext, jobId: number): Promise
   const db = context.db.kysely;
   const job = await findJob(db, jobId);
   if (!job) return fail('NOT_FOUND', `job ${jobId} does not exist`);
-  const settings = await readSettings(db);
+  // The report reads as the job wrote it: its currency, and its choice of listing purged users (a job
+  // run with report_purged_users off wrote no list, which must not show as an empty one).
+  const settings = snapshotSettingsOf(job) ?? (await readSettings(db));
   const digits = currencyDigits(settings.currency);
   const notPurged = await readReportRows(db, jobId, 'NOT_PURGED');
   const failed = await readReportRows(db, jobId, 'FAILED');
