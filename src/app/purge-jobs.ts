@@ -13,7 +13,7 @@ import type { Settings } from '../domain/settings.ts';
 import { RECORD_TYPES, type RecordType } from '../domain/user.ts';
 import { appendAudit } from '../db/audit-store.ts';
 import { inWriteTransaction } from '../db/connection.ts';
-import { findJob, insertJob, listJobs, readProgress, readReportRows, sumBulkCounters, type DbJob } from '../db/job-store.ts';
+import { abortQueuedJob, findJob, insertJob, listJobs, requestJobCancel, readProgress, readReportRows, sumBulkCounters, type DbJob } from '../db/job-store.ts';
 import { countCandidates } from '../db/purge-store.ts';
 import { findGroupCode, findLibraryCode, findLiveUser } from '../db/reference-store.ts';
 import { readSettings } from '../db/settings-store.ts';
@@ -164,28 +164,13 @@ export async function cancelJob(context: AppContext, jobId: number, actor: strin
     if (!job) return fail('NOT_FOUND', `job ${jobId} does not exist`);
     if (isEnded(job.status as JobStatus)) return fail('JOB_NOT_CANCELLABLE', `job ${jobId} has already ended (${job.status})`);
     let status = job.status as JobStatus;
-    if (status === 'QUEUED') {
-      // Compare-and-set: on PostgreSQL a worker may claim the job between the read above and this
-      // update; ending it then would pull a job from under the worker that is initializing it.
-      const aborted = await trx
-        .updateTable('jobs')
-        .set({ status: 'USER_ABORTED', cancel_requested: 1, ended_at: now, counters: JSON.stringify(emptyPurgeCounters()) })
-        .where('id', '=', jobId)
-        .where('status', '=', 'QUEUED')
-        .executeTakeFirst();
-      if (Number(aborted.numUpdatedRows) === 1) status = 'USER_ABORTED';
-    }
+    // A queued job ends at once (compare-and-set: a worker may claim it meanwhile on PostgreSQL); a job in
+    // progress, or claimed meanwhile, stops at its worker's next bulk boundary.
+    if (status === 'QUEUED' && (await abortQueuedJob(trx, jobId, emptyPurgeCounters(), now))) status = 'USER_ABORTED';
     if (status !== 'USER_ABORTED') {
-      // The job is in progress (or was claimed meanwhile): its worker stops at the next bulk boundary.
-      const requested = await trx
-        .updateTable('jobs')
-        .set({ cancel_requested: 1 })
-        .where('id', '=', jobId)
-        .where('status', 'not in', [...ENDED_STATUSES])
-        .executeTakeFirst();
-      const current = await findJob(trx, jobId);
-      status = (current?.status ?? status) as JobStatus;
-      if (Number(requested.numUpdatedRows) !== 1) return fail('JOB_NOT_CANCELLABLE', `job ${jobId} has already ended (${status})`);
+      const requested = await requestJobCancel(trx, jobId, ENDED_STATUSES);
+      status = ((await findJob(trx, jobId))?.status ?? status) as JobStatus;
+      if (!requested) return fail('JOB_NOT_CANCELLABLE', `job ${jobId} has already ended (${status})`);
     }
     await appendAudit(trx, [{ at: now, actor, action: 'JOB_CANCELLED', jobId, details: { statusWhenCancelled: status === 'USER_ABORTED' ? 'QUEUED' : status } }]);
     return { ok: true as const, status };

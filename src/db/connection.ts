@@ -137,3 +137,21 @@ export async function inWriteTransaction<T>(db: Db, work: (trx: Transaction<Data
     }
   });
 }
+
+/** Runs `work` inside a savepoint of the caller's transaction: its changes are undone if it throws, and the transaction goes on. */
+export async function inSavepoint<T>(
+  trx: Kysely<Database>,
+  name: string,
+  work: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  await sql`savepoint ${sql.raw(name)}`.execute(trx);
+  try {
+    const value = await work();
+    await sql`release savepoint ${sql.raw(name)}`.execute(trx);
+    return { ok: true, value };
+  } catch (error) {
+    await sql`rollback to savepoint ${sql.raw(name)}`.execute(trx);
+    await sql`release savepoint ${sql.raw(name)}`.execute(trx);
+    return { ok: false, error };
+  }
+}

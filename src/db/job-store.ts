@@ -371,3 +371,20 @@ export async function markJobEnded(
 export async function markMaxReached(db: Kysely<Database>, jobId: number): Promise<void> {
   await db.updateTable('jobs').set({ max_reached: 1 }).where('id', '=', jobId).execute();
 }
+
+/** Ends a job that is still queued as USER_ABORTED (compare-and-set); true when it did. */
+export async function abortQueuedJob(db: Kysely<Database>, jobId: number, counters: Counters, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ status: 'USER_ABORTED', cancel_requested: 1, ended_at: at, counters: JSON.stringify(counters) })
+    .where('id', '=', jobId)
+    .where('status', '=', 'QUEUED')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Asks a job that has not ended to stop at its next bulk boundary; false when it has ended. */
+export async function requestJobCancel(db: Kysely<Database>, jobId: number, endedStatuses: readonly JobStatus[]): Promise<boolean> {
+  const result = await db.updateTable('jobs').set({ cancel_requested: 1 }).where('id', '=', jobId).where('status', 'not in', [...endedStatuses]).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

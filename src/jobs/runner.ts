@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { addCounters, completedStatus, isEnded, type Counters, type JobStatus, type JobType } from '../domain/job.ts';
-import { inWriteTransaction } from '../db/connection.ts';
+import { inSavepoint, inWriteTransaction } from '../db/connection.ts';
 import { appendAudit } from '../db/audit-store.ts';
 import {
   claimQueuedJob,
@@ -68,20 +68,6 @@ function iso(date: Date): string {
 function describeError(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return (text.split('\n')[0] ?? '').slice(0, 300);
-}
-
-/** Runs `work` inside a savepoint: its changes are undone if it throws, the transaction goes on. */
-async function inSavepoint<T>(trx: Kysely<Database>, name: string, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  await sql`savepoint ${sql.raw(name)}`.execute(trx);
-  try {
-    const value = await work();
-    await sql`release savepoint ${sql.raw(name)}`.execute(trx);
-    return { ok: true, value };
-  } catch (error) {
-    await sql`rollback to savepoint ${sql.raw(name)}`.execute(trx);
-    await sql`release savepoint ${sql.raw(name)}`.execute(trx);
-    return { ok: false, error };
-  }
 }
 
 /** Creates a worker over `context`. */
