@@ -29,7 +29,9 @@ describe.each(testDatabases())('on %s', (database) => {
     expect(shown.ok && shown.job).toMatchObject({ status: 'USER_ABORTED', counters: { candidates: 0, purged: 0 } });
   });
 
-  it.runIf(database === 'postgres')('a job a worker claims while the cancel runs is left to that worker, with the cancel requested', async () => {
+  // Only PostgreSQL lets a claim be held uncommitted while another connection cancels (SQLite
+  // serialises writers), so the test exists on that engine only: defined there, never skipped.
+  if (database === 'postgres') it('a job a worker claims while the cancel runs is left to that worker, with the cancel requested', async () => {
     const a = (app = await openTestApp(NOW, {}, database));
     await seed(a, { users: [user('U1'), user('U2')] });
     const created = await createPurgeJob(a, {}, 'test');

@@ -36,7 +36,7 @@ function outcome(db: string, jobId: number) {
   try {
     const users = sqlite.prepare("select id, primary_id, status from users order by id").all();
     const fees = sqlite.prepare('select id, status, close_reason, balance from fees order by id').all();
-    const reportRows = sqlite.prepare('select count(*) as n, count(distinct user_id) as d from job_report_rows where job_id = ?').get(jobId) as { n: number; d: number };
+    const reportRows = sqlite.prepare('select count(*) as n, count(distinct primary_id) as d from job_report_rows where job_id = ?').get(jobId) as { n: number; d: number };
     return { status: job.status, counters: job.counters, notPurged: report.not_purged, purged: [...report.purged].sort(), users, fees, reportRows };
   } finally {
     sqlite.close();
