@@ -35,7 +35,7 @@ import {
   type UserStatus,
 } from '../domain/user.ts';
 import { checkDate } from './field-checks.ts';
-import type { ImportOptions } from './import-options.ts';
+import { checkImportOptions, type ImportOptions } from './import-options.ts';
 import { malformed, readSourceFiles, type SourceFile } from './source-files.ts';
 
 type Obj = Record<string, unknown>;
@@ -182,6 +182,7 @@ interface Scope {
  * and NOT_FOUND for a path that does not exist.
  */
 export async function readAlma(paths: string[], options: ImportOptions): Promise<ImportBatch> {
+  checkImportOptions(options);
   const files = await readSourceFiles(paths);
   const reader: Reader = {
     batch: emptyBatch('alma'),

@@ -8,10 +8,9 @@ import { parse } from 'csv-parse/sync';
 import { addDays, type CalendarDate } from '../domain/calendar-date.ts';
 import { AppError } from '../domain/errors.ts';
 import { emptyBatch, type ImportBatch, type ImportedUser } from '../domain/import-batch.ts';
-import { isValidCurrency } from '../domain/money.ts';
 import { ACCOUNT_TYPES, RECORD_TYPES, toKey, type AccountType, type RecordType } from '../domain/user.ts';
 import { checkDate } from './field-checks.ts';
-import type { ImportOptions } from './import-options.ts';
+import { checkImportOptions, type ImportOptions } from './import-options.ts';
 import { readSourceFiles } from './source-files.ts';
 
 /** The columns of the users CSV, in the documented order. */
@@ -60,7 +59,7 @@ function malformedLine(file: string, line: number, field: string | null, problem
  * field for a malformed input, and `VALIDATION_FAILED` for invalid options.
  */
 export async function readUsersCsv(paths: readonly string[], options: ImportOptions): Promise<ImportBatch> {
-  checkOptions(options);
+  checkImportOptions(options);
   const batch = emptyBatch('csv');
   const seen = new Map<string, { file: string; line: number }>();
   for (const file of await readSourceFiles(paths)) {
@@ -80,16 +79,6 @@ export async function readUsersCsv(paths: readonly string[], options: ImportOpti
     }
   }
   return batch;
-}
-
-function checkOptions(options: ImportOptions): void {
-  if (!isValidCurrency(options.currency)) {
-    throw new AppError('VALIDATION_FAILED', `currency "${options.currency}" is not an ISO 4217 code`);
-  }
-  const days = options.purgeDaysAfterExpiry;
-  if (days !== null && (!Number.isSafeInteger(days) || days < 0)) {
-    throw new AppError('VALIDATION_FAILED', `purgeDaysAfterExpiry ${String(days)} is not a whole number of days >= 0`);
-  }
 }
 
 /** One data row: its first line in the file and its non-empty cells by column. */

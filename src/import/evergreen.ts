@@ -9,7 +9,6 @@
  * is purged.
  */
 import { addDays, type CalendarDate } from '../domain/calendar-date.ts';
-import { AppError } from '../domain/errors.ts';
 import {
   emptyBatch,
   type ImportBatch,
@@ -17,10 +16,10 @@ import {
   type ImportedUser,
   type SourceLocation,
 } from '../domain/import-batch.ts';
-import { currencyDigits, isValidCurrency, parseMoney } from '../domain/money.ts';
+import { currencyDigits, parseMoney } from '../domain/money.ts';
 import { toKey, type LoanStatus, type RequestStatus } from '../domain/user.ts';
 import { checkDate } from './field-checks.ts';
-import type { ImportOptions } from './import-options.ts';
+import { checkImportOptions, type ImportOptions } from './import-options.ts';
 import { malformed, readSourceFiles, type SourceFile } from './source-files.ts';
 
 /** The reason given to a user whose open transactions have no billings in the input. */
@@ -59,23 +58,13 @@ function isUsedTable(name: string): boolean {
 
 /** Reads Evergreen COPY dumps from `paths` (files or directories) into one batch, or throws IMPORT_MALFORMED. */
 export async function readEvergreen(paths: string[], options: ImportOptions): Promise<ImportBatch> {
-  checkOptions(options);
+  checkImportOptions(options);
   const files = await readSourceFiles(paths);
   const batch = emptyBatch('evergreen');
   const tables = new Map<string, CopyRow[]>();
   for (const file of files) collectCopyBlocks(file, tables, batch.warnings);
   buildBatch(tables, options, batch);
   return batch;
-}
-
-function checkOptions(options: ImportOptions): void {
-  if (!isValidCurrency(options.currency)) {
-    throw new AppError('VALIDATION_FAILED', `currency "${options.currency}" is not an ISO 4217 code`);
-  }
-  const days = options.purgeDaysAfterExpiry;
-  if (days !== null && (!Number.isSafeInteger(days) || days < 0)) {
-    throw new AppError('VALIDATION_FAILED', `purgeDaysAfterExpiry ${String(days)} is not a whole number of days >= 0`);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------

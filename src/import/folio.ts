@@ -9,7 +9,6 @@
  * files that are not named `.json`) are skipped with a warning naming the file.
  */
 import { addDays, type CalendarDate } from '../domain/calendar-date.ts';
-import { AppError } from '../domain/errors.ts';
 import {
   emptyBatch,
   type ImportBatch,
@@ -22,10 +21,10 @@ import {
   type ImportedUser,
   type SourceLocation,
 } from '../domain/import-batch.ts';
-import { currencyDigits, isValidCurrency, parseMoney } from '../domain/money.ts';
+import { currencyDigits, parseMoney } from '../domain/money.ts';
 import { toKey, type FeeCloseReason, type LoanStatus, type RequestStatus } from '../domain/user.ts';
 import { checkDate } from './field-checks.ts';
-import type { ImportOptions } from './import-options.ts';
+import { checkImportOptions, type ImportOptions } from './import-options.ts';
 import { malformed, readSourceFiles } from './source-files.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -57,7 +56,7 @@ interface FoundRecord {
  * (nothing is then imported), and `VALIDATION_FAILED` for invalid options.
  */
 export async function readFolio(paths: readonly string[], options: ImportOptions): Promise<ImportBatch> {
-  checkOptions(options);
+  checkImportOptions(options);
   const batch = emptyBatch('folio');
   const found: FoundRecord[] = [];
   for (const file of await readSourceFiles(paths)) {
@@ -99,16 +98,6 @@ export async function readFolio(paths: readonly string[], options: ImportOptions
   }
   batch.warnings.push(...reader.unresolvedGroupWarnings());
   return batch;
-}
-
-function checkOptions(options: ImportOptions): void {
-  if (!isValidCurrency(options.currency)) {
-    throw new AppError('VALIDATION_FAILED', `currency "${options.currency}" is not an ISO 4217 code`);
-  }
-  const days = options.purgeDaysAfterExpiry;
-  if (days !== null && (!Number.isSafeInteger(days) || days < 0)) {
-    throw new AppError('VALIDATION_FAILED', `purgeDaysAfterExpiry ${String(days)} is not a whole number of days >= 0`);
-  }
 }
 
 /**

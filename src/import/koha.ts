@@ -11,12 +11,11 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { addDays, type CalendarDate } from '../domain/calendar-date.ts';
-import { AppError } from '../domain/errors.ts';
 import { emptyBatch, type ImportBatch, type ImportedIdentifier, type ImportedUser } from '../domain/import-batch.ts';
-import { currencyDigits, isValidCurrency, parseMoney } from '../domain/money.ts';
+import { currencyDigits, parseMoney } from '../domain/money.ts';
 import { toKey, type FeeCloseReason, type RequestStatus } from '../domain/user.ts';
 import { checkDate } from './field-checks.ts';
-import type { ImportOptions } from './import-options.ts';
+import { checkImportOptions, type ImportOptions } from './import-options.ts';
 import { malformed, readSourceFiles, type SourceFile } from './source-files.ts';
 
 /** The reason given to a patron Koha marks `protected` (it cannot be deleted there either). */
@@ -39,7 +38,7 @@ interface KohaRow {
 
 /** Reads Koha installer YAML and patron CSV files from `paths` into one batch, or throws IMPORT_MALFORMED. */
 export async function readKoha(paths: string[], options: ImportOptions): Promise<ImportBatch> {
-  checkOptions(options);
+  checkImportOptions(options);
   const files = await readSourceFiles(paths);
   const batch = emptyBatch('koha');
   const tables = new Map<KohaTable, KohaRow[]>(TABLES.map((t) => [t, []]));
@@ -50,16 +49,6 @@ export async function readKoha(paths: string[], options: ImportOptions): Promise
   }
   buildBatch(tables, options, batch);
   return batch;
-}
-
-function checkOptions(options: ImportOptions): void {
-  if (!isValidCurrency(options.currency)) {
-    throw new AppError('VALIDATION_FAILED', `currency "${options.currency}" is not an ISO 4217 code`);
-  }
-  const days = options.purgeDaysAfterExpiry;
-  if (days !== null && (!Number.isSafeInteger(days) || days < 0)) {
-    throw new AppError('VALIDATION_FAILED', `purgeDaysAfterExpiry ${String(days)} is not a whole number of days >= 0`);
-  }
 }
 
 function isKohaTable(name: string): name is KohaTable {
