@@ -58,6 +58,9 @@ function openSqlite(path: string, cacheKiB: number): SQLite.Database {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 30000');
     sqlite.pragma('foreign_keys = ON');
+    // Deleted content is overwritten with zeros: a purged person's data must not stay readable in free
+    // pages of the file (SPEC.md 6, case C13).
+    sqlite.pragma('secure_delete = ON');
     sqlite.pragma(`cache_size = -${cacheKiB}`);
     return sqlite;
   } catch (error) {
@@ -154,4 +157,14 @@ export async function inSavepoint<T>(
     await sql`release savepoint ${sql.raw(name)}`.execute(trx);
     return { ok: false, error };
   }
+}
+
+/**
+ * After a job that deleted personal data: on SQLite, copy the write-ahead log into the database and
+ * truncate it, so that no earlier page images with the deleted data stay in the -wal file. PostgreSQL
+ * reclaims dead rows by (auto)vacuum.
+ */
+export async function flushDeletedData(db: Db): Promise<void> {
+  if (db.capabilities.name !== 'sqlite') return;
+  await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db.kysely);
 }

@@ -299,13 +299,13 @@ export async function readReportRows(db: Kysely<Database>, jobId: number, outcom
 }
 
 /** Deletes ended jobs (and their bulks, candidates and report rows) that ended before `cutoff`. */
-export async function deleteJobsEndedBefore(db: Kysely<Database>, cutoff: string, endedStatuses: readonly JobStatus[]): Promise<number> {
-  const old = await db.selectFrom('jobs').select('id').where('status', 'in', [...endedStatuses]).where('ended_at', '<', cutoff).execute();
+export async function deleteJobsEndedBefore(db: Kysely<Database>, cutoff: string, endedStatuses: readonly JobStatus[]): Promise<number[]> {
+  const old = await db.selectFrom('jobs').select('id').where('status', 'in', [...endedStatuses]).where('ended_at', '<', cutoff).orderBy('id').limit(1000).execute();
   const ids = old.map((r) => r.id);
-  if (ids.length === 0) return 0;
+  if (ids.length === 0) return [];
   for (const table of ['job_report_rows', 'job_candidates', 'job_bulks'] as const) await db.deleteFrom(table).where('job_id', 'in', ids).execute();
   await db.deleteFrom('jobs').where('id', 'in', ids).execute();
-  return ids.length;
+  return ids;
 }
 
 /** Locks a job's row for the rest of the transaction (engines with row locks) and returns it. */

@@ -31,7 +31,7 @@ export async function migrateToLatest(db: Kysely<any>, name: DialectName): Promi
   // can share a database; the migration bookkeeping lives beside the tables it describes.
   const schema =
     name === 'postgres' ? ((await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? 'public') : undefined;
-  const tables = await db.introspection.getTables();
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
   if (tables.some((t) => t.name === 'kysely_migration' && (schema === undefined || t.schema === schema))) {
     const applied = await db.withSchema(schema ?? 'main').selectFrom('kysely_migration').select('name').execute();
     const unknown = applied.map((r) => r.name as string).filter((n) => !known.has(n));

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import { addCounters, completedStatus, isEnded, type Counters, type JobStatus, type JobType } from '../domain/job.ts';
-import { inSavepoint, inWriteTransaction } from '../db/connection.ts';
+import { flushDeletedData, inSavepoint, inWriteTransaction } from '../db/connection.ts';
 import { appendAudit } from '../db/audit-store.ts';
 import {
   claimQueuedJob,
@@ -241,6 +241,8 @@ export function createWorker(context: JobContext, options: WorkerOptions): Worke
         await endJob(job, job.cancel_requested === 1 ? 'USER_ABORTED' : null);
         break;
     }
+    const after = await findJob(db.kysely, job.id);
+    if (after && after.status !== job.status && isEnded(after.status as JobStatus)) await flushDeletedData(db);
     await notify(job.id);
     return 'worked';
   }

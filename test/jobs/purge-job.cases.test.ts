@@ -311,6 +311,19 @@ describe('C13 personal data is really gone', () => {
     expect(await db.selectFrom('users').select('id').where('primary_id_key', '=', 'u1').execute()).toEqual([]);
   });
 
+  if (database === 'sqlite') {
+    it('C13 leaves none of the personal data readable in the SQLite file or its write-ahead log', async () => {
+      const a = await open();
+      await seed(a, { users: [person(), user('KEEP', { lastName: 'Stays' })], loans: [loan('KEEP', 'ON_LOAN')] });
+      await runPurge(a);
+      const { existsSync, readFileSync } = await import('node:fs');
+      const path = a.config.databaseUrl;
+      const bytes = Buffer.concat([readFileSync(path), ...(existsSync(`${path}-wal`) ? [readFileSync(`${path}-wal`)] : [])]).toString('latin1');
+      expect(bytes).toContain('Stays');
+      for (const secret of ['Gomez', 'maria@example.org', '2300001', '1 Main St', 'asked about fines']) expect(bytes, secret).not.toContain(secret);
+    });
+  }
+
   it('C13 under FULLY_REMOVE no user row remains', async () => {
     const a = await open(RUN_AT, { delete_policy: 'FULLY_REMOVE' });
     await seed(a, { users: [person()], loans: [loan('U1', 'RETURNED')] });

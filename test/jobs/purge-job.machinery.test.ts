@@ -215,8 +215,11 @@ describe('report and retention', () => {
     await applyHistoryRetention(a);
     expect((await readJobReport(a, view.id)).ok).toBe(true);
     a.clock.set(new Date(ended + 366 * 86_400_000));
-    await applyHistoryRetention(a);
+    expect(await applyHistoryRetention(a)).toBe(1);
     expect((await readJobReport(a, view.id)).ok).toBe(false);
+    const audit = await a.db.kysely.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'HISTORY_RETENTION').execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]?.details as string)).toMatchObject({ jobsDeleted: [view.id], historyRetentionDays: 365 });
     expect(await a.db.kysely.selectFrom('job_report_rows').select('id').execute()).toEqual([]);
   });
 
