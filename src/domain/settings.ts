@@ -83,7 +83,11 @@ export function normaliseSetting(key: SettingKey, raw: string): { ok: true; valu
         ? { ok: false, message: 'institution_name must be 1 to 200 characters' }
         : { ok: true, value };
     case 'timezone':
-      return isValidTimeZone(value) ? { ok: true, value } : { ok: false, message: `timezone "${raw}" is not a known IANA time zone` };
+      // Stored by its canonical IANA name ("america/new_york" is America/New_York), as every reader of
+      // the setting shows it; Intl matches zone names case-insensitively.
+      return isValidTimeZone(value)
+        ? { ok: true, value: new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone }
+        : { ok: false, message: `timezone "${raw}" is not a known IANA time zone` };
     case 'currency': {
       const code = value.toUpperCase();
       return isValidCurrency(code) ? { ok: true, value: code } : { ok: false, message: `currency "${raw}" is not an ISO 4217 code` };
