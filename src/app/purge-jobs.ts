@@ -297,10 +297,21 @@ export async function readJobReport(context: AppContext, jobId: number): Promise
   return { ok: true, report };
 }
 
-/** The CSV form of a report: the kept users, one row each. */
+/**
+ * A text cell made safe for spreadsheets: one that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return would be read as a formula (CSV injection, OWASP), so it is prefixed with a single quote.
+ */
+function spreadsheetSafe(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/**
+ * The CSV form of a report: the kept users, one row each. The text cells (primary id, user group) are
+ * made spreadsheet-safe; reasons are codes and the other cells numbers (a credit's amount is negative).
+ */
 export function reportToCsv(report: JobReport): string {
   return stringify(
-    report.not_purged.map((r) => [r.primary_id, r.user_group ?? '', r.reasons.join(';'), r.amount, r.active_loans, r.active_requests]),
+    report.not_purged.map((r) => [spreadsheetSafe(r.primary_id), spreadsheetSafe(r.user_group ?? ''), r.reasons.join(';'), r.amount, r.active_loans, r.active_requests]),
     { header: true, columns: ['primary_id', 'user_group', 'reasons', 'amount', 'active_loans', 'active_requests'] },
   );
 }
