@@ -200,8 +200,7 @@ export async function readAlma(paths: string[], options: ImportOptions): Promise
 }
 
 function readFile(reader: Reader, source: SourceFile): void {
-  const file = source.name;
-  const text = source.text.replace(/^\uFEFF/, '');
+  const { name: file, text } = source;
   const ext = extname(file).toLowerCase();
   if (ext === '.xsd') {
     warn(reader, file, 'an XML Schema (XSD), not Alma records');
