@@ -4,9 +4,10 @@
  * turns them into an ImportBatch. Nothing is written here.
  *
  * Each file is recognised by its shape, never by its name or folder: a collection by its array key
- * (`{users: [...], totalRecords}`), a single record by the fields only that kind of record has. Files
- * that are not FOLIO records (JSON Schemas, address types, item or fee/fine type records, non-JSON
- * files that are not named `.json`) are skipped with a warning naming the file.
+ * (`{users: [...], totalRecords}`), a single record by the fields only that kind of record has, a bare
+ * list (`[{...}, {...}]`) by the shape of each element. A file is skipped (with a warning naming it)
+ * only when nothing in it is a record of a kind this importer reads; one that holds such records in a
+ * shape it does not read refuses the input (see collectRecords).
  */
 import { addDays, type CalendarDate } from '../domain/calendar-date.ts';
 import {
@@ -62,6 +63,7 @@ export async function readFolio(paths: readonly string[], options: ImportOptions
   for (const file of await readSourceFiles(paths)) {
     const parsed = parseFile(file.name, file.text);
     if (!parsed.ok) {
+      refuseJsonLines(file.name, file.text);
       batch.warnings.push(`${file.name}: skipped: ${parsed.reason}`);
       continue;
     }
@@ -156,8 +158,63 @@ function idOf(value: unknown): string | undefined {
   return isObject(value) && typeof value.id === 'string' && value.id !== '' ? value.id : undefined;
 }
 
-/** Finds the records in one parsed file, or explains with a warning why the file is not one. */
+/**
+ * A record that has fields of one of our kinds but not all of those that recognise it (a loan without
+ * `loanDate`): it is neither read nor skipped, it refuses the input. Undefined for anything else.
+ */
+function partialKindOf(record: JsonObject): { kind: RecordKind; needs: string } | undefined {
+  if (kindOf(record) !== undefined) return undefined;
+  if (has(record, 'requesterId')) return { kind: 'request', needs: 'requesterId with requestType or requestDate' };
+  if (has(record, 'userId') && (has(record, 'amount') || has(record, 'remaining'))) return { kind: 'account', needs: 'userId, amount and remaining' };
+  if (has(record, 'userId') && ['itemId', 'loanDate', 'dueDate'].some((f) => has(record, f))) return { kind: 'loan', needs: 'userId, itemId and loanDate' };
+  if (has(record, 'proxyUserId')) return { kind: 'proxyfor', needs: 'userId and proxyUserId' };
+  return undefined;
+}
+
+/** True when `value` is a record of a kind we read, complete or not. */
+function isOurRecord(value: unknown): boolean {
+  return isObject(value) && (kindOf(value) !== undefined || partialKindOf(value) !== undefined);
+}
+
+/** The array keys of the collections `value` holds (a file may hold more than one). */
+function collectionKeysOf(value: JsonObject): string[] {
+  return Object.keys(COLLECTION_KEYS).filter((key) => Array.isArray(value[key]));
+}
+
+/** The refusal of an element of a bare list that is not a record we read, while others are. */
+function unrecognisedElement(file: string, record: string, element: unknown): Error {
+  const partial = isObject(element) ? partialKindOf(element) : undefined;
+  if (partial) return malformed(file, record, '(record)', `has fields of a FOLIO ${partial.kind} but not ${partial.needs}`);
+  return malformed(file, record, '(record)', 'is not a FOLIO record this importer reads, while other elements of the list are');
+}
+
+/**
+ * Finds the records in one parsed file, or explains with a warning why the file is not one.
+ *
+ * The rule: a file is skipped only when it clearly holds no record of a kind we read (a JSON Schema,
+ * address types, fee/fine types, owners, fee/fine actions, a README); a file that holds such records in a
+ * shape we do not read refuses the input, because skipping it would silently drop loans or fees and make
+ * their users purgeable. Read: collections, single records, and bare lists whose elements are all
+ * records. Refused: a bare list mixing our records with other values, a record with fields of one of our
+ * kinds but not all that recognise it, and, one level down in an object we do not otherwise read, a list
+ * of our records or a collection under a key we do not know (`{"data": [...]}`). A record embedded in
+ * another one (the `loan` of a loan-history entry) is part of that record, not one of ours.
+ */
 function collectRecords(file: string, value: unknown, found: FoundRecord[], warnings: string[]): void {
+  if (Array.isArray(value)) {
+    if (!value.some(isOurRecord)) {
+      if (value.length > 0) warnings.push(`${file}: skipped: a list of values that are not FOLIO records this importer reads`);
+      return;
+    }
+    value.forEach((element, index) => {
+      const id = idOf(element);
+      const record = id === undefined ? `[${index}]` : `[${index}] ${id}`;
+      const kind = isObject(element) ? kindOf(element) : undefined;
+      if (kind === undefined) throw unrecognisedElement(file, record, element);
+      found.push({ kind, value: element, location: { file, record } });
+    });
+    return;
+  }
   if (!isObject(value)) {
     warnings.push(`${file}: skipped: not a FOLIO record or collection`);
     return;
@@ -166,22 +223,55 @@ function collectRecords(file: string, value: unknown, found: FoundRecord[], warn
     warnings.push(`${file}: skipped: a JSON Schema, not a FOLIO record`);
     return;
   }
-  const collectionKey = Object.keys(COLLECTION_KEYS).find((key) => Array.isArray(value[key]));
-  if (collectionKey !== undefined) {
+  const collectionKeys = collectionKeysOf(value);
+  for (const collectionKey of collectionKeys) {
     const kind = COLLECTION_KEYS[collectionKey] as RecordKind;
     (value[collectionKey] as unknown[]).forEach((element, index) => {
       const id = idOf(element);
       const record = id === undefined ? `${collectionKey}[${index}]` : `${collectionKey}[${index}] ${id}`;
       found.push({ kind, value: element, location: { file, record } });
     });
-    return;
   }
+  if (collectionKeys.length > 0) return;
   const kind = kindOf(value);
-  if (kind === undefined) {
-    warnings.push(`${file}: skipped: not a FOLIO record this importer reads`);
+  if (kind !== undefined) {
+    found.push({ kind, value, location: { file, record: idOf(value) ?? '0' } });
     return;
   }
-  found.push({ kind, value, location: { file, record: idOf(value) ?? '0' } });
+  const partial = partialKindOf(value);
+  if (partial) throw malformed(file, idOf(value) ?? '0', '(record)', `has fields of a FOLIO ${partial.kind} but not ${partial.needs}`);
+  for (const [key, inner] of Object.entries(value)) {
+    const nested = Array.isArray(inner) ? inner.findIndex(isOurRecord) : -1;
+    const nestedCollection = isObject(inner) ? collectionKeysOf(inner)[0] : undefined;
+    if (nested === -1 && nestedCollection === undefined) continue;
+    const record = nested === -1 ? `${key}.${nestedCollection as string}` : `${key}[${nested}]`;
+    throw malformed(
+      file,
+      record,
+      key,
+      `holds FOLIO records under "${key}", a shape this importer does not read: give it a collection ({"users": [...]}, {"loans": [...]}, ...), one record, or a list of records`,
+    );
+  }
+  warnings.push(`${file}: skipped: not a FOLIO record this importer reads`);
+}
+
+/**
+ * A file that is not one JSON document but whose first line is a record we read: JSON Lines (one record
+ * per line), which this importer does not read. Refused rather than skipped, for the same reason as in
+ * collectRecords.
+ */
+function refuseJsonLines(file: string, text: string): void {
+  const first = text.split(/\r?\n/).find((line) => line.trim() !== '');
+  if (first === undefined) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(first) as unknown;
+  } catch {
+    return;
+  }
+  if (isOurRecord(value)) {
+    throw malformed(file, 'line 1', '(JSON)', 'holds one JSON record per line (JSON Lines), a shape this importer does not read: give it one JSON document per file (a collection, one record or a list of records)');
+  }
 }
 
 /** Reads records of each kind, checking the fields we use and that ids are unique within the input. */
