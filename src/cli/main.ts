@@ -28,10 +28,21 @@ import { currentSettings, getAllSettings, getSetting, setSetting } from '../app/
 import { explainPurge, showUser } from '../app/users.ts';
 import { generateLibraryChunks } from '../app/synthetic-library.ts';
 import { CliExit, EXIT, failWith, formatTable, printJson, printLine, printMessage, reportError, type Io } from './output.ts';
-import { addPurgeParameterFlags, toPurgeRequest, type PurgeFlagValues } from './purge-flags.ts';
+import { guardOptionValues } from './option-values.ts';
+import { addPurgeParameterFlags, REPEATABLE_FLAGS, toPurgeRequest, type PurgeFlagValues } from './purge-flags.ts';
 import { createProgress } from './progress.ts';
 
 const DB_HELP = 'database: a PostgreSQL URL or an SQLite file (default: PATRON_PURGE_DB, DATABASE_URL, ./data/patron-purge.sqlite)';
+
+/** Largest seed of `generate` and `demo`: an unsigned 32-bit number, well inside the generator's safe integers. */
+const MAX_SEED = 4_294_967_295;
+
+/** Refuses a seed that is not a whole number from 0 to MAX_SEED (exit 2). */
+function checkSeed(text: string, io: Io, json: boolean): void {
+  if (!/^\d+$/.test(text) || Number(text) > MAX_SEED) {
+    failWith(io, json, { code: 'VALIDATION_FAILED', message: `--seed must be a whole number from 0 to ${MAX_SEED}, not "${text}"` });
+  }
+}
 
 /** Largest job id: ids are 32-bit integers on PostgreSQL, which refuses a larger value as a query error. */
 const MAX_JOB_ID = 2_147_483_647;
@@ -375,7 +386,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!/^\d+$/.test(opts.users) || Number(opts.users) < 1 || Number(opts.users) > 10_000_000) {
         failWith(io, json, { code: 'VALIDATION_FAILED', message: `--users must be a whole number from 1 to 10000000, not "${opts.users}"` });
       }
-      if (!/^\d+$/.test(opts.seed)) failWith(io, json, { code: 'VALIDATION_FAILED', message: `--seed must be a whole number, not "${opts.seed}"` });
+      checkSeed(opts.seed, io, json);
       await withApp(dbOf(cmd), async (app) => {
         const summary = await generateInto(app, io, Number(opts.users), Number(opts.seed));
         if (json) printJson(io, summary);
@@ -390,7 +401,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!/^\d+$/.test(opts.users) || Number(opts.users) < 1 || Number(opts.users) > 1_000_000) {
         failWith(io, false, { code: 'VALIDATION_FAILED', message: `--users must be a whole number from 1 to 1000000, not "${opts.users}"` });
       }
-      if (!/^\d+$/.test(opts.seed)) failWith(io, false, { code: 'VALIDATION_FAILED', message: `--seed must be a whole number, not "${opts.seed}"` });
+      checkSeed(opts.seed, io, false);
       const dbPath = claimDemoDatabase(io, dbOf(cmd));
       await withApp(dbPath, async (app) => {
         printMessage(io, `Building a demo library of ${opts.users} users in ${app.db.description} ...`);
@@ -416,6 +427,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       });
     });
 
+  guardOptionValues(program, REPEATABLE_FLAGS);
   return program;
 }
 

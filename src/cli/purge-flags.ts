@@ -14,6 +14,9 @@ export interface PurgeFlagValues {
   simulate?: boolean;
 }
 
+/** The only purge flag that may be given more than once; every other flag takes one value. */
+export const REPEATABLE_FLAGS: ReadonlySet<string> = new Set(['--library']);
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
