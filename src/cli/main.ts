@@ -29,7 +29,7 @@ import { explainPurge, showUser } from '../app/users.ts';
 import { generateLibraryChunks } from '../app/synthetic-library.ts';
 import { CliExit, EXIT, failWith, formatTable, printJson, printLine, printMessage, reportError, type Io } from './output.ts';
 import { guardOptionValues } from './option-values.ts';
-import { addPurgeParameterFlags, REPEATABLE_FLAGS, toPurgeRequest, type PurgeFlagValues } from './purge-flags.ts';
+import { addPurgeParameterFlags, inFlagTerms, REPEATABLE_FLAGS, toPurgeRequest, type PurgeFlagValues } from './purge-flags.ts';
 import { createProgress } from './progress.ts';
 
 const DB_HELP = 'database: a PostgreSQL URL or an SQLite file (default: PATRON_PURGE_DB, DATABASE_URL, ./data/patron-purge.sqlite)';
@@ -195,7 +195,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const json = Boolean(opts.json);
       await withApp(dbOf(cmd), async (app) => {
         const request = toPurgeRequest(opts, app.config.operator);
-        const validated = mustSucceed(io, json, await validatePurgeRequest(app, request));
+        const validated = mustSucceed(io, json, inFlagTerms(await validatePurgeRequest(app, request)));
         if (!opts.yes) {
           if (!io.stdin.isTTY) {
             failWith(io, json, { code: 'CONFIRMATION_REQUIRED', message: 'no terminal to ask for confirmation: add --yes to queue the purge job' });
@@ -209,7 +209,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
             throw new CliExit(EXIT.USAGE);
           }
         }
-        const created = mustSucceed(io, json, await createPurgeJob(app, request, app.config.actor));
+        const created = mustSucceed(io, json, inFlagTerms(await createPurgeJob(app, request, app.config.actor)));
         if (!opts.wait) {
           const shown = mustSucceed(io, json, await showJob(app, created.jobId));
           if (json) printJson(io, shown.job);
@@ -333,7 +333,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         const usesPurgeFlags = Object.keys(request).some((k) => k !== 'operator') || opts.operator !== undefined;
         if (!opts.why && usesPurgeFlags) failWith(io, json, { code: 'VALIDATION_FAILED', message: 'purge flags need --why' });
         const shown = mustSucceed(io, json, await showUser(app, primaryId));
-        const why = opts.why ? mustSucceed(io, json, await explainPurge(app, primaryId, request)).answer : undefined;
+        const why = opts.why ? mustSucceed(io, json, inFlagTerms(await explainPurge(app, primaryId, request))).answer : undefined;
         if (json) return printJson(io, why ? { user: shown.user, why } : { user: shown.user });
         const u = shown.user;
         printLine(io, `${u.primaryId} (internal id ${u.id}): ${u.recordType}, group ${u.userGroup ?? '-'}, ${u.status}, home library ${u.homeLibrary ?? '-'}`);

@@ -1,6 +1,7 @@
 /** The purge flags of SPEC.md section 8, shared by `purge` and `users show --why`. */
 import { Option, type Command } from 'commander';
 import type { PurgeRequest } from '../app/purge-jobs.ts';
+import type { Result } from '../domain/errors.ts';
 
 /** Raw values of the purge flags as commander parses them. */
 export interface PurgeFlagValues {
@@ -47,4 +48,32 @@ export function toPurgeRequest(values: PurgeFlagValues, defaultOperator: string 
   if (operator) request.operator = operator;
   if (values.simulate) request.simulate = true;
   return request;
+}
+
+/** The app layer's names of the purge parameters (those of the API) and the flags that set them. */
+const FLAG_OF_PARAMETER: Readonly<Record<string, string>> = {
+  daysAfterPurgeDate: '--days-after',
+  recordType: '--record-type',
+  userGroup: '--group',
+  waiveThreshold: '--waive-threshold',
+  libraries: '--library',
+  maxUsers: '--max-users',
+};
+
+/**
+ * An app-layer message about the purge parameters in the CLI's terms: each parameter named by its flag
+ * (`userGroup "X" is not a configured user group` becomes `--group "X" ...`). Quoted values are left as
+ * they are, and the plain words `operator` and `library` are flags only where they open the message.
+ */
+export function withFlagNames(message: string): string {
+  const named = message.replace(/^(operator|library) "/, '--$1 "');
+  return named
+    .split(/("[^"]*")/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\b(daysAfterPurgeDate|recordType|userGroup|waiveThreshold|libraries|maxUsers)\b/g, (name) => FLAG_OF_PARAMETER[name] ?? name)))
+    .join('');
+}
+
+/** `result` with its failure message, if any, in the CLI's terms (`withFlagNames`). */
+export function inFlagTerms<T>(result: Result<T>): Result<T> {
+  return result.ok ? result : { ...result, message: withFlagNames(result.message) };
 }
