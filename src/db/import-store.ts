@@ -4,6 +4,7 @@
  * neither the input nor the database are skipped with a warning.
  */
 import type { Kysely } from 'kysely';
+import { AppError } from '../domain/errors.ts';
 import type { ImportBatch, ImportedUser, SourceLocation } from '../domain/import-batch.ts';
 import { toKey } from '../domain/user.ts';
 import type { Database } from './schema.ts';
@@ -148,25 +149,31 @@ export async function applyImportBatch(db: Kysely<Database>, batch: ImportBatch,
     return ref;
   };
 
+  const matches = await matchExistingUsers(db, batch, summary.warnings);
+  // A user renamed by its source gives up its old primary id before any new one is written, so that two
+  // users trading primary ids (or a chain of renames) never collide on the unique key mid-import.
+  const renamed = [...matches.values()].filter((m) => m.renamed).map((m) => m.id);
+  for (const part of chunks(renamed)) await db.updateTable('users').set({ primary_id_key: null }).where('id', 'in', part).execute();
+
   const userIdBySourceKey = new Map<string, number>();
   for (const chunk of chunks(batch.users)) {
-    const keys = chunk.map((u) => toKey(u.primaryId));
-    const existing = await db.selectFrom('users').select(['id', 'primary_id_key']).where('primary_id_key', 'in', keys).execute();
-    const existingByKey = new Map(existing.map((r) => [r.primary_id_key as string, r.id]));
     const fresh: Array<{ user: ImportedUser; row: Record<string, unknown> }> = [];
     for (const user of chunk) {
       const key = toKey(user.primaryId);
       const columns = userColumns(user, await resolveGroup(user.userGroup), await resolveLibrary(user.homeLibrary));
-      const found = existingByKey.get(key);
+      const found = matches.get(user);
       if (found !== undefined) {
+        // Our own CSV adjusts users (purge dates) but is not their system of record: it never takes over
+        // the source key by which the source's next import finds the user and attaches its loans.
+        const identity = batch.source === 'csv' && found.source !== null && found.source !== 'csv' ? {} : { source: batch.source, source_key: user.sourceKey };
         await db
           .updateTable('users')
-          .set({ ...columns, source: batch.source, source_key: user.sourceKey, updated_at: now } as never)
-          .where('id', '=', found)
+          .set({ ...columns, primary_id_key: key, ...identity, updated_at: now } as never)
+          .where('id', '=', found.id)
           .execute();
-        userIdBySourceKey.set(user.sourceKey, found);
+        userIdBySourceKey.set(user.sourceKey, found.id);
         summary.usersUpdated += 1;
-        await replaceUserChildren(db, found, user, now);
+        await replaceUserChildren(db, found.id, user, now);
       } else {
         // Every column explicit, so that one multi-row INSERT serves the chunk on both engines.
         fresh.push({ user, row: { ...NEW_USER_DEFAULTS, ...columns, primary_id: user.primaryId, primary_id_key: key, source: batch.source, source_key: user.sourceKey, created_at: now, updated_at: now } });
@@ -318,6 +325,89 @@ export async function applyImportBatch(db: Kysely<Database>, batch: ImportBatch,
     summary.relationships += 1;
   }
   return summary;
+}
+
+/** The live user a user of the batch updates. */
+interface MatchedUser {
+  id: number;
+  /** The row's source before this import (null for users created by hand). */
+  source: string | null;
+  /** Matched by its source key with another primary id: the source renamed it. */
+  renamed: boolean;
+}
+
+/**
+ * Finds the live user each user of the batch updates (absent: a new user). First the user imported
+ * earlier from this source under the same source key: the source's own stable key (a FOLIO uuid) still
+ * finds a user whose primary id (a FOLIO username) changed, so that the renamed user is updated rather
+ * than duplicated (the copy would take the loans and leave the original purgeable). Then the user with
+ * the same primary id, unless that user is already the match of another record of the batch (which
+ * renames it away). Tombstones are never matched: status DELETED, and purges clear their keys.
+ * Refuses with IMPORT_MALFORMED a rename to a primary id that another live user keeps.
+ */
+async function matchExistingUsers(db: Kysely<Database>, batch: ImportBatch, warnings: string[]): Promise<Map<ImportedUser, MatchedUser>> {
+  type Row = { id: number; primary_id: string; primary_id_key: string | null; source: string | null; source_key: string | null };
+  const bySourceKey = new Map<string, Row[]>();
+  for (const part of chunks([...new Set(batch.users.map((u) => u.sourceKey))])) {
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'primary_id', 'primary_id_key', 'source', 'source_key'])
+      .where('status', '<>', 'DELETED')
+      .where('source', '=', batch.source)
+      .where('source_key', 'in', part)
+      .orderBy('id')
+      .execute();
+    for (const row of rows) bySourceKey.set(row.source_key as string, [...(bySourceKey.get(row.source_key as string) ?? []), row]);
+  }
+  const byPrimaryKey = new Map<string, Row>();
+  for (const part of chunks([...new Set(batch.users.map((u) => toKey(u.primaryId)))])) {
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'primary_id', 'primary_id_key', 'source', 'source_key'])
+      .where('status', '<>', 'DELETED')
+      .where('primary_id_key', 'in', part)
+      .execute();
+    for (const row of rows) byPrimaryKey.set(row.primary_id_key as string, row);
+  }
+
+  const matches = new Map<ImportedUser, MatchedUser>();
+  const claimed = new Map<number, ImportedUser>();
+  const previous = new Map<ImportedUser, Row>();
+  for (const user of batch.users) {
+    const rows = (bySourceKey.get(user.sourceKey) ?? []).filter((row) => !claimed.has(row.id));
+    if (rows.length === 0) continue;
+    // Two live users with one source key are left by imports made before source keys were matched:
+    // the one with this primary id, else the newest (the one that took the source's latest records).
+    const key = toKey(user.primaryId);
+    const row = rows.find((r) => r.primary_id_key === key) ?? (rows[rows.length - 1] as Row);
+    if (rows.length > 1) {
+      warnings.push(
+        `${where(user.location)}: ${rows.length} users were imported from ${batch.source} as ${user.sourceKey} (${rows.map((r) => r.primary_id).join(', ')}): ${row.primary_id} was updated; merge or delete the others`,
+      );
+    }
+    matches.set(user, { id: row.id, source: row.source, renamed: row.primary_id_key !== key });
+    claimed.set(row.id, user);
+    previous.set(user, row);
+  }
+  for (const user of batch.users) {
+    if (matches.has(user)) continue;
+    const row = byPrimaryKey.get(toKey(user.primaryId));
+    if (row === undefined || claimed.has(row.id)) continue;
+    matches.set(user, { id: row.id, source: row.source, renamed: false });
+    claimed.set(row.id, user);
+  }
+  for (const [user, match] of matches) {
+    if (!match.renamed) continue;
+    const holder = byPrimaryKey.get(toKey(user.primaryId));
+    // The holder keeps the primary id unless this import matches it too (and so renames it away).
+    if (holder === undefined || holder.id === match.id || claimed.has(holder.id)) continue;
+    const before = previous.get(user) as Row;
+    throw new AppError(
+      'IMPORT_MALFORMED',
+      `${where(user.location)}: field primary id: "${user.primaryId}" belongs to another user already; this user was imported from ${batch.source} as ${user.sourceKey} with primary id "${before.primary_id}"; nothing was imported`,
+    );
+  }
+  return matches;
 }
 
 /** Column values of a new user that its source does not carry. */
