@@ -495,6 +495,14 @@ async function generateInto(app: App, io: Io, users: number, seed: number): Prom
 export async function runCli(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
   let exitCode: number = EXIT.OK;
   const json = argv.includes('--json') || (argv.includes('report') && argv.includes('json'));
+  // A reader that stops early (`jobs report 1 | head -1`) closes the pipe: what is left to print has no
+  // one to read it, which is not a failure of the command. It ends with its own exit code, without a
+  // stack trace; any other stream error still surfaces.
+  const ignoreClosedReader = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  };
+  io.stdout.on('error', ignoreClosedReader);
+  io.stderr.on('error', ignoreClosedReader);
   const program = buildProgram(io, (code) => {
     exitCode = code;
   });
@@ -503,7 +511,10 @@ export async function runCli(argv: string[], io: Io = { stdout: process.stdout, 
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.OK;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
+      // Help asked for (`help`, `help jobs`) is a success; usage shown because a subcommand is missing
+      // (`jobs`) or unknown (`help bogus`) is a usage error.
+      if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
       if (error.code === 'commander.executeSubCommandAsync') return EXIT.OK;
       if (json) printJson(io, { error: { code: error.code === 'commander.unknownOption' ? 'UNKNOWN_FIELD' : 'VALIDATION_FAILED', message: error.message.replace(/^error: /, '') } });
       return EXIT.USAGE;
