@@ -70,6 +70,7 @@ function printCounters(io: Io, view: JobView): void {
 function printJobSummary(io: Io, view: JobView, timezone: string): void {
   const p = view.parameters;
   const when = (s: string | null) => (s ? formatInstant(new Date(s), timezone) : '-');
+  if (p.simulate) printLine(io, "SIMULATION: nothing was deleted; 'purged' counts the users a real run would purge.");
   printLine(io, `Job ${view.id} (${view.type}${p.simulate ? ', simulated' : ''}): ${view.status}`);
   printLine(
     io,
@@ -222,7 +223,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         else {
           printJobSummary(io, view, settings.timezone);
           printLine(io);
-          printLine(io, `Report: patron-purge jobs report ${view.id} --format csv   (or --format json)`);
+          printLine(io, `Report: patron-purge${dbHint(dbOf(cmd))} jobs report ${view.id} --format csv   (or --format json)`);
         }
         setExit(exitCodeForStatus(view.status));
       });
@@ -317,7 +318,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       await withApp(dbOf(cmd), async (app) => {
         const result = mustSucceed(io, json, await cancelJob(app, jobId, app.config.actor));
         if (json) printJson(io, { id: jobId, cancelRequested: true, status: result.status });
-        else printLine(io, result.status === 'USER_ABORTED' ? `Job ${jobId} cancelled before it started.` : `Job ${jobId} will stop at its next bulk boundary.`);
+        // The command only records the request: the worker running the job stops it, so say that one must run.
+        else printLine(io, result.status === 'USER_ABORTED' ? `Job ${jobId} cancelled before it started.` : `Job ${jobId} will stop at its next bulk boundary (a worker must be running: patron-purge worker)`);
       });
     });
 
@@ -421,8 +423,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         printLine(io, 'First rows of the report:');
         printLine(io, formatTable(['primary_id', 'group', 'reasons', 'amount', 'loans', 'requests'], report.not_purged.slice(0, 8).map((r) => [r.primary_id, r.user_group, r.reasons.join(';'), r.amount, r.active_loans, r.active_requests])));
         printLine(io);
-        printLine(io, `Whole report: npx patron-purge --db ${dbPath} jobs report ${view.id} --format csv`);
-        printLine(io, `Why a user was kept: npx patron-purge --db ${dbPath} users show ${report.not_purged[0]?.primary_id ?? 'PRIMARY_ID'} --why`);
+        printLine(io, `Whole report: npx patron-purge${dbHint(dbPath)} jobs report ${view.id} --format csv`);
+        printLine(io, `Why a user was kept: npx patron-purge${dbHint(dbPath)} users show ${shellWord(report.not_purged[0]?.primary_id ?? 'PRIMARY_ID')} --why`);
         setExit(exitCodeForStatus(view.status));
       });
     });
@@ -466,6 +468,19 @@ function claimDemoDatabase(io: Io, dbOption: string | undefined): string {
     refuse(`it cannot be created (${reason(error)})`);
   }
   return dbOption;
+}
+
+/** `text` as one shell word, quoted only when it must be, for commands the user may copy. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The ` --db VALUE` of a suggested command when the user gave `--db` (nothing otherwise: the same
+ * variables or default then choose the same database), with a URL's password hidden.
+ */
+function dbHint(dbOption: string | undefined): string {
+  return dbOption === undefined ? '' : ` --db ${shellWord(redactUrl(dbOption))}`;
 }
 
 /** `url` without its password, for messages. */
