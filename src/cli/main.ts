@@ -31,6 +31,7 @@ import { CliExit, EXIT, failWith, formatTable, printJson, printLine, printMessag
 import { guardOptionValues } from './option-values.ts';
 import { addPurgeParameterFlags, inFlagTerms, REPEATABLE_FLAGS, toPurgeRequest, type PurgeFlagValues } from './purge-flags.ts';
 import { createProgress } from './progress.ts';
+import { describePurgeToConfirm } from './purge-confirmation.ts';
 
 const DB_HELP = 'database: a PostgreSQL URL or an SQLite file (default: PATRON_PURGE_DB, DATABASE_URL, ./data/patron-purge.sqlite)';
 
@@ -203,7 +204,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           }
           const settings = await currentSettings(app);
           const now = mustSucceed(io, json, await countCandidatesNow(app, validated.parameters));
-          printMessage(io, `${now.candidates} users are candidates today (${now.today}); the criteria decide which of them are purged.`);
+          const lines = describePurgeToConfirm({ parameters: validated.parameters, deletePolicy: settings.deletePolicy, currency: settings.currency, ...now });
+          for (const line of lines) printMessage(io, line);
           const verb = validated.parameters.simulate ? 'simulate a purge (nothing is deleted)' : `purge users under the policy ${settings.deletePolicy}`;
           if (!(await confirm(io, `Queue a job to ${verb}?`))) {
             printMessage(io, 'Not confirmed: nothing was queued.');
