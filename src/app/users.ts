@@ -1,8 +1,18 @@
 /** Use cases about single users: show one, and "could this user be purged now, and if not why". */
 import { addDays, dateInTimeZone } from '../domain/calendar-date.ts';
 import { fail, type Result } from '../domain/errors.ts';
-import { candidateFilterOf, checkCandidate, evaluateCriteria, netAmount, type NotCandidateCode, type ReasonCode } from '../domain/purge-criteria.ts';
+import {
+  candidateFilterOf,
+  checkCandidate,
+  evaluateCriteria,
+  netAmount,
+  type NotCandidateCode,
+  type ReasonCode,
+  type UserFacts,
+} from '../domain/purge-criteria.ts';
 import { currencyDigits, formatMoney } from '../domain/money.ts';
+import type { PurgeParameters } from '../domain/job.ts';
+import { ACTIVE_LOAN_STATUSES, ACTIVE_REQUEST_STATUSES, type RecordType } from '../domain/user.ts';
 import { loadUserFacts } from '../db/purge-store.ts';
 import { readSettings } from '../db/settings-store.ts';
 import { findUserRow, readUserRecords } from '../db/user-store.ts';
@@ -16,6 +26,28 @@ export async function findUserByPrimaryId(context: AppContext, primaryId: string
   return findUserRow(context.db.kysely, primaryId);
 }
 
+/** A filter of the job that leaves the user out: the user's value and the job's. */
+export type FilterMismatch =
+  | { filter: 'recordType'; user: RecordType; job: RecordType }
+  | { filter: 'userGroup'; user: string | null; job: string }
+  | { filter: 'libraries'; user: string | null; job: string[] };
+
+/**
+ * What explains one reason of a PurgeAnswer. Amounts are decimal strings in `currency`; `amount` is net
+ * (debts minus credits), as in a report.
+ */
+export type ReasonDetail =
+  | { code: 'ACTIVE_LOANS'; activeLoans: number }
+  | { code: 'FEES_OVER_THRESHOLD'; amount: string; waiveThreshold: string; currency: string }
+  | { code: 'CREDIT_OWED'; credit: string; currency: string }
+  | { code: 'ACTIVE_REQUESTS'; activeRequests: number }
+  | { code: 'ASSIGNMENTS'; assignments: number }
+  | { code: 'PROTECTED'; doNotPurgeReason: string | null }
+  | { code: 'SYSTEM_USER'; anonymisationUser: boolean; operator: boolean }
+  | { code: 'PURGE_DATE_NOT_REACHED'; purgeDate: string; cutoff: string; daysAfterPurgeDate: number }
+  | { code: 'NOT_IN_FILTER'; excludedBy: FilterMismatch[] }
+  | { code: 'ACTIVE_PROXY' | 'GUARANTOR' | 'NO_PURGE_DATE' | 'DELETED' };
+
 /** The answer to "could this user be purged now by a job with these parameters". */
 export interface PurgeAnswer {
   primaryId: string;
@@ -24,9 +56,30 @@ export interface PurgeAnswer {
   purgeable: boolean;
   /** Criteria codes, or one of the not-candidate codes; empty when purgeable. */
   reasons: Array<ReasonCode | NotCandidateCode>;
+  /** One per reason, in the same order: the facts that explain it. */
+  details: ReasonDetail[];
   amount: string;
   activeLoans: number;
   activeRequests: number;
+}
+
+/** The user's own values of the filtered fields, as spelled in its record. */
+interface FilteredFields {
+  recordType: RecordType;
+  userGroup: string | null;
+  homeLibrary: string | null;
+}
+
+/** Every filter of the job that leaves the user out (the same tests as `checkCandidate`). */
+function filterMismatches(facts: UserFacts, parameters: PurgeParameters, cutoff: string, user: FilteredFields): FilterMismatch[] {
+  const filter = candidateFilterOf(parameters, cutoff);
+  const mismatches: FilterMismatch[] = [];
+  if (filter.recordType !== null && facts.recordType !== filter.recordType) mismatches.push({ filter: 'recordType', user: user.recordType, job: filter.recordType });
+  if (parameters.userGroup !== null && facts.userGroupKey !== filter.userGroupKey) mismatches.push({ filter: 'userGroup', user: user.userGroup, job: parameters.userGroup });
+  if (filter.libraryKeys.length > 0 && (facts.homeLibraryKey === null || !filter.libraryKeys.includes(facts.homeLibraryKey))) {
+    mismatches.push({ filter: 'libraries', user: user.homeLibrary, job: parameters.libraries });
+  }
+  return mismatches;
 }
 
 /** Evaluates one user with a job's parameters (defaults of SPEC.md 3.1), using the same rules as the job. */
@@ -56,6 +109,35 @@ export async function explainPurge(context: AppContext, primaryId: string, reque
         blockOnRelationships: settings.blockOnRelationships,
       })
     : [candidacy.code];
+  const digits = currencyDigits(settings.currency);
+  const net = netAmount(facts);
+  const detailOf = (code: ReasonCode | NotCandidateCode): ReasonDetail => {
+    switch (code) {
+      case 'ACTIVE_LOANS':
+        return { code, activeLoans: facts.activeLoans };
+      case 'FEES_OVER_THRESHOLD':
+        return { code, amount: formatMoney(net, digits), waiveThreshold: formatMoney(validated.parameters.waiveThreshold, digits), currency: settings.currency };
+      case 'CREDIT_OWED':
+        return { code, credit: formatMoney(-net, digits), currency: settings.currency };
+      case 'ACTIVE_REQUESTS':
+        return { code, activeRequests: facts.activeRequests };
+      case 'ASSIGNMENTS':
+        return { code, assignments: facts.assignments };
+      case 'PROTECTED':
+        return { code, doNotPurgeReason: user.do_not_purge_reason };
+      case 'SYSTEM_USER':
+        return { code, anonymisationUser: user.id === anonymisationId, operator: user.id === validated.operatorUserId };
+      case 'PURGE_DATE_NOT_REACHED':
+        return { code, purgeDate: facts.purgeDate ?? '', cutoff, daysAfterPurgeDate: validated.parameters.daysAfterPurgeDate };
+      case 'NOT_IN_FILTER':
+        return {
+          code,
+          excludedBy: filterMismatches(facts, validated.parameters, cutoff, { recordType: user.record_type as RecordType, userGroup: user.user_group, homeLibrary: user.home_library }),
+        };
+      default:
+        return { code };
+    }
+  };
   return {
     ok: true,
     answer: {
@@ -64,7 +146,8 @@ export async function explainPurge(context: AppContext, primaryId: string, reque
       cutoff,
       purgeable: reasons.length === 0,
       reasons,
-      amount: formatMoney(netAmount(facts), currencyDigits(settings.currency)),
+      details: reasons.map(detailOf),
+      amount: formatMoney(net, digits),
       activeLoans: facts.activeLoans,
       activeRequests: facts.activeRequests,
     },
@@ -107,6 +190,9 @@ export async function showUser(context: AppContext, primaryId: string) {
       blocks,
       loans,
       requests,
+      // Counted as the purge criteria count them (ACTIVE_LOANS, ACTIVE_REQUESTS).
+      activeLoans: loans.filter((l) => (ACTIVE_LOAN_STATUSES as readonly string[]).includes(l.status)).length,
+      activeRequests: requests.filter((r) => (ACTIVE_REQUEST_STATUSES as readonly string[]).includes(r.status)).length,
       fees: fees.map((f) => ({
         ...f,
         original_amount: formatMoney(Number(f.original_amount), digits),

@@ -32,6 +32,7 @@ import { guardOptionValues } from './option-values.ts';
 import { addPurgeParameterFlags, inFlagTerms, REPEATABLE_FLAGS, toPurgeRequest, type PurgeFlagValues } from './purge-flags.ts';
 import { createProgress } from './progress.ts';
 import { describePurgeToConfirm } from './purge-confirmation.ts';
+import { describeReasonDetail } from './why-details.ts';
 
 const DB_HELP = 'database: a PostgreSQL URL or an SQLite file (default: PATRON_PURGE_DB, DATABASE_URL, ./data/patron-purge.sqlite)';
 
@@ -342,9 +343,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         const u = shown.user;
         printLine(io, `${u.primaryId} (internal id ${u.id}): ${u.recordType}, group ${u.userGroup ?? '-'}, ${u.status}, home library ${u.homeLibrary ?? '-'}`);
         printLine(io, `  expiry ${u.expiryDate ?? '-'}, purge date ${u.purgeDate ?? '-'}${u.doNotPurge ? `, do not purge (${u.doNotPurgeReason ?? 'no reason given'})` : ''}`);
-        printLine(io, `  loans ${u.loans.length}, requests ${u.requests.length}, fees ${u.fees.length}, relationships ${u.relationships.length}, blocks ${u.blocks.length}`);
+        printLine(
+          io,
+          `  loans ${u.loans.length} (${u.activeLoans} active), requests ${u.requests.length} (${u.activeRequests} active), fees ${u.fees.length}, relationships ${u.relationships.length}, blocks ${u.blocks.length}`,
+        );
         if (why) {
           printLine(io, why.purgeable ? `  Could be purged now (today ${why.today}, cutoff ${why.cutoff}).` : `  Would not be purged now (today ${why.today}): ${why.reasons.join(', ')}`);
+          for (const detail of why.details) printLine(io, `    ${detail.code}: ${describeReasonDetail(detail)}`);
         }
       });
     });
