@@ -1,7 +1,7 @@
 /** The import use case: read a source format into a batch, then write it all in one transaction. */
 import type { ImportBatch } from '../domain/import-batch.ts';
 import { readSettings } from '../db/settings-store.ts';
-import { applyImportBatch, type ImportSummary } from '../db/import-store.ts';
+import { applyImportBatch, describePurgeDates, type ImportSummary } from '../db/import-store.ts';
 import { inWriteTransaction } from '../db/connection.ts';
 import { appendAudit } from '../db/audit-store.ts';
 import type { ImportOptions } from '../import/import-options.ts';
@@ -36,11 +36,16 @@ export async function importFiles(
   return writeBatch(context, batch, options.actor);
 }
 
-/** Writes a batch that is already read and validated, with an audit entry. */
+/**
+ * Writes a batch that is already read and validated, with an audit entry. The summary's warnings end
+ * with those about the users' purge dates as written (renewed users who keep an earlier purge date,
+ * users without one), one line each.
+ */
 export async function writeBatch(context: AppContext, batch: ImportBatch, actor: string): Promise<ImportSummary> {
   const now = context.clock.now().toISOString();
   return inWriteTransaction(context.db, async (trx) => {
     const summary = await applyImportBatch(trx, batch, now);
+    summary.warnings.push(...(await describePurgeDates(trx, batch)));
     const { warnings, ...counts } = summary;
     await appendAudit(trx, [{ at: now, actor, action: 'IMPORT', details: { source: batch.source, ...counts, warnings: warnings.length } }]);
     return summary;

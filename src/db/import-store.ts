@@ -327,6 +327,61 @@ export async function applyImportBatch(db: Kysely<Database>, batch: ImportBatch,
   return summary;
 }
 
+/** At most this many primary ids name the users of an aggregated warning. */
+const EXAMPLES = 5;
+
+/** `(a, b)`, or `(e.g. a, b, c, d, e)` when there are more than EXAMPLES: primary ids only, never names. */
+function examples(primaryIds: readonly string[]): string {
+  const shown = primaryIds.slice(0, EXAMPLES).join(', ');
+  return primaryIds.length > EXAMPLES ? `(e.g. ${shown})` : `(${shown})`;
+}
+
+/**
+ * Warnings about the purge dates of the users of `batch`, read after it was written (in the same
+ * transaction), one line each:
+ * - users whose carried expiry date is now later than the purge date they keep (the batch carried no
+ *   purge date, so the one set earlier stays): a renewed user would be purged on the old date;
+ * - users left without a purge date, whom no purge job can select.
+ */
+export async function describePurgeDates(db: Kysely<Database>, batch: ImportBatch): Promise<string[]> {
+  const expiringLate: string[] = [];
+  const withoutPurgeDate: string[] = [];
+  const seen = new Set<number>();
+  for (const chunk of chunks(batch.users)) {
+    // After the write every user of the batch is the live user with its primary id.
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'primary_id', 'primary_id_key', 'expiry_date', 'purge_date'])
+      .where('status', '<>', 'DELETED')
+      .where('primary_id_key', 'in', chunk.map((u) => toKey(u.primaryId)))
+      .execute();
+    const byKey = new Map(rows.map((r) => [r.primary_id_key as string, r]));
+    for (const user of chunk) {
+      const row = byKey.get(toKey(user.primaryId));
+      if (row === undefined || seen.has(row.id)) continue;
+      seen.add(row.id);
+      if (row.purge_date === null) withoutPurgeDate.push(row.primary_id);
+      else if (user.purgeDate === undefined && user.expiryDate && row.expiry_date !== null && row.expiry_date > row.purge_date) {
+        expiringLate.push(row.primary_id);
+      }
+    }
+  }
+  const warnings: string[] = [];
+  const late = expiringLate.length;
+  if (late === 1) {
+    warnings.push(`1 user now expires after its purge date ${examples(expiringLate)}: its purge date is unchanged; set it again with --purge-days-after-expiry or Update/Notify`);
+  } else if (late > 1) {
+    warnings.push(`${late} users now expire after their purge date ${examples(expiringLate)}: their purge dates are unchanged; set them again with --purge-days-after-expiry or Update/Notify`);
+  }
+  const none = withoutPurgeDate.length;
+  if (none === 1) {
+    warnings.push(`1 user has no purge date ${examples(withoutPurgeDate)} and cannot be purged: import with --purge-days-after-expiry N, or set its purge date later`);
+  } else if (none > 1) {
+    warnings.push(`${none} users have no purge date ${examples(withoutPurgeDate)} and cannot be purged: import with --purge-days-after-expiry N, or set purge dates later`);
+  }
+  return warnings;
+}
+
 /** The live user a user of the batch updates. */
 interface MatchedUser {
   id: number;

@@ -36,6 +36,7 @@ import {
 } from '../domain/user.ts';
 import { checkDate } from './field-checks.ts';
 import { checkImportOptions, type ImportOptions } from './import-options.ts';
+import { warnUncarriedRecords, type CarriedRecords } from './input-coverage.ts';
 import { malformed, readSourceFiles, type SourceFile } from './source-files.ts';
 
 type Obj = Record<string, unknown>;
@@ -166,6 +167,8 @@ interface Reader {
   related: Map<string, { record: object; location: SourceLocation }>;
   groups: Map<string, { code: string; description: string }>;
   libraries: Map<string, { code: string; name: string }>;
+  /** Whether any file held a loan or fee list or record (even an empty list). */
+  carried: CarriedRecords;
 }
 
 /** The context of records inside one file: the file, its user (for fees without a link), its currency. */
@@ -192,10 +195,12 @@ export async function readAlma(paths: string[], options: ImportOptions): Promise
     related: new Map(),
     groups: new Map(),
     libraries: new Map(),
+    carried: { loans: false, fees: false },
   };
   for (const file of files) readFile(reader, file);
   reader.batch.groups = [...reader.groups.values()];
   reader.batch.libraries = [...reader.libraries.values()];
+  warnUncarriedRecords(reader.batch, reader.carried);
   return reader.batch;
 }
 
@@ -268,16 +273,20 @@ function readRestDocument(reader: Reader, file: string, doc: Obj, format: 'JSON'
   const scope: Scope = { file, defaultUser: fileUser, currency: doc.currency, currencyField: 'currency' };
   if ('fee' in doc) {
     readEach(doc.fee, (fee, record) => readFee(reader, scope, fee, record));
+    reader.carried.fees = true;
     found = true;
   } else if (isFeeShaped(doc)) {
     readFee(reader, { file, defaultUser: fileUser }, doc, '1');
+    reader.carried.fees = true;
     found = true;
   }
   if ('item_loan' in doc) {
     readEach(doc.item_loan, (loan, record) => readLoan(reader, scope, loan, record));
+    reader.carried.loans = true;
     found = true;
   } else if ('loan_id' in doc) {
     readLoan(reader, scope, doc, '1');
+    reader.carried.loans = true;
     found = true;
   }
   if ('user_request' in doc) {
@@ -474,8 +483,12 @@ function readRestUser(reader: Reader, file: string, u: Obj, index: string): stri
   if (isObj(u.fees) && 'fee' in u.fees) {
     const fees = u.fees;
     readEach(fees.fee, (fee, i) => readFee(reader, { ...scope, currency: fees.currency, currencyField: 'fees.currency' }, fee, `${record}/fee ${i}`));
+    reader.carried.fees = true;
   }
-  if (isObj(u.loans) && 'item_loan' in u.loans) readEach(u.loans.item_loan, (loan, i) => readLoan(reader, scope, loan, `${record}/loan ${i}`));
+  if (isObj(u.loans) && 'item_loan' in u.loans) {
+    readEach(u.loans.item_loan, (loan, i) => readLoan(reader, scope, loan, `${record}/loan ${i}`));
+    reader.carried.loans = true;
+  }
   if (isObj(u.requests) && 'user_request' in u.requests) {
     readEach(u.requests.user_request, (request, i) => readRequest(reader, scope, request, `${record}/request ${i}`));
   }

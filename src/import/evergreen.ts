@@ -20,6 +20,7 @@ import { currencyDigits, parseMoney } from '../domain/money.ts';
 import { toKey, type LoanStatus, type RequestStatus } from '../domain/user.ts';
 import { checkDate } from './field-checks.ts';
 import { checkImportOptions, type ImportOptions } from './import-options.ts';
+import { warnUncarriedRecords } from './input-coverage.ts';
 import { malformed, readSourceFiles, type SourceFile } from './source-files.ts';
 
 /** The reason given to a user whose open transactions have no billings in the input. */
@@ -64,6 +65,8 @@ export async function readEvergreen(paths: string[], options: ImportOptions): Pr
   const tables = new Map<string, CopyRow[]>();
   for (const file of files) collectCopyBlocks(file, tables, batch.warnings);
   buildBatch(tables, options, batch);
+  // Fees are worked out from the billings: without money.billing no balance is known.
+  warnUncarriedRecords(batch, { loans: tables.has('action.circulation'), fees: tables.has('money.billing') });
   return batch;
 }
 

@@ -26,6 +26,7 @@ import { currencyDigits, parseMoney } from '../domain/money.ts';
 import { toKey, type FeeCloseReason, type LoanStatus, type RequestStatus } from '../domain/user.ts';
 import { checkDate } from './field-checks.ts';
 import { checkImportOptions, type ImportOptions } from './import-options.ts';
+import { warnUncarriedRecords } from './input-coverage.ts';
 import { malformed, readSourceFiles } from './source-files.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -60,6 +61,8 @@ export async function readFolio(paths: readonly string[], options: ImportOptions
   checkImportOptions(options);
   const batch = emptyBatch('folio');
   const found: FoundRecord[] = [];
+  /** The kinds the input holds a collection of (even an empty one) or a record of. */
+  const carried = new Set<RecordKind>();
   for (const file of await readSourceFiles(paths)) {
     const parsed = parseFile(file.name, file.text);
     if (!parsed.ok) {
@@ -67,8 +70,9 @@ export async function readFolio(paths: readonly string[], options: ImportOptions
       batch.warnings.push(`${file.name}: skipped: ${parsed.reason}`);
       continue;
     }
-    collectRecords(file.name, parsed.value, found, batch.warnings);
+    collectRecords(file.name, parsed.value, found, carried, batch.warnings);
   }
+  for (const record of found) carried.add(record.kind);
 
   const digits = currencyDigits(options.currency);
   const reader = new FolioReader(digits, options.purgeDaysAfterExpiry);
@@ -99,6 +103,7 @@ export async function readFolio(paths: readonly string[], options: ImportOptions
     }
   }
   batch.warnings.push(...reader.unresolvedGroupWarnings());
+  warnUncarriedRecords(batch, { loans: carried.has('loan'), fees: carried.has('account') });
   return batch;
 }
 
@@ -200,7 +205,7 @@ function unrecognisedElement(file: string, record: string, element: unknown): Er
  * of our records or a collection under a key we do not know (`{"data": [...]}`). A record embedded in
  * another one (the `loan` of a loan-history entry) is part of that record, not one of ours.
  */
-function collectRecords(file: string, value: unknown, found: FoundRecord[], warnings: string[]): void {
+function collectRecords(file: string, value: unknown, found: FoundRecord[], carried: Set<RecordKind>, warnings: string[]): void {
   if (Array.isArray(value)) {
     if (!value.some(isOurRecord)) {
       if (value.length > 0) warnings.push(`${file}: skipped: a list of values that are not FOLIO records this importer reads`);
@@ -226,6 +231,7 @@ function collectRecords(file: string, value: unknown, found: FoundRecord[], warn
   const collectionKeys = collectionKeysOf(value);
   for (const collectionKey of collectionKeys) {
     const kind = COLLECTION_KEYS[collectionKey] as RecordKind;
+    carried.add(kind);
     (value[collectionKey] as unknown[]).forEach((element, index) => {
       const id = idOf(element);
       const record = id === undefined ? `${collectionKey}[${index}]` : `${collectionKey}[${index}] ${id}`;

@@ -16,6 +16,7 @@ import { currencyDigits, parseMoney } from '../domain/money.ts';
 import { toKey, type FeeCloseReason, type RequestStatus } from '../domain/user.ts';
 import { checkDate } from './field-checks.ts';
 import { checkImportOptions, type ImportOptions } from './import-options.ts';
+import { warnUncarriedRecords } from './input-coverage.ts';
 import { malformed, readSourceFiles, type SourceFile } from './source-files.ts';
 
 /** The reason given to a patron Koha marks `protected` (it cannot be deleted there either). */
@@ -42,12 +43,14 @@ export async function readKoha(paths: string[], options: ImportOptions): Promise
   const files = await readSourceFiles(paths);
   const batch = emptyBatch('koha');
   const tables = new Map<KohaTable, KohaRow[]>(TABLES.map((t) => [t, []]));
+  const present = new Set<KohaTable>();
   for (const file of files) {
-    if (/\.ya?ml$/i.test(file.name)) collectYaml(file, tables, batch.warnings);
+    if (/\.ya?ml$/i.test(file.name)) collectYaml(file, tables, present, batch.warnings);
     else if (/\.csv$/i.test(file.name)) collectCsv(file, tables, batch.warnings);
     else batch.warnings.push(`${file.name}: skipped: not a Koha YAML or CSV file`);
   }
   buildBatch(tables, options, batch);
+  warnUncarriedRecords(batch, { loans: present.has('issues'), fees: present.has('accountlines') });
   return batch;
 }
 
@@ -85,7 +88,8 @@ function scalarText(node: unknown): string | null | typeof NOT_SCALAR {
   return NOT_SCALAR;
 }
 
-function collectYaml(file: SourceFile, tables: Map<KohaTable, KohaRow[]>, warnings: string[]): void {
+/** Adds the rows of the tables we read to `tables`; `present` gets every such table the file has, rows or not. */
+function collectYaml(file: SourceFile, tables: Map<KohaTable, KohaRow[]>, present: Set<KohaTable>, warnings: string[]): void {
   const lineCounter = new LineCounter();
   const doc = parseDocument(file.text, { lineCounter, uniqueKeys: false });
   const lineAt = (node: YamlNode | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 0);
@@ -113,6 +117,7 @@ function collectYaml(file: SourceFile, tables: Map<KohaTable, KohaRow[]>, warnin
         warnings.push(`${file.name}: table ${name} is not used by the import; skipped`);
         continue;
       }
+      present.add(name);
       const body = pair.value;
       const rows = isMap(body) ? body.get('rows', true) : undefined;
       if (rows === undefined || rows === null || (isScalar(rows) && rows.value === null)) continue;

@@ -57,13 +57,17 @@ describe.concurrent('imports through the CLI', () => {
       const db = freshDbPath();
       const NOW = { PATRON_PURGE_NOW: '2026-12-01T12:00:00Z' };
 
-      // 1. The same input twice: no duplicates.
+      // 1. The same input twice: no duplicates. FOLIO has no purge dates and this input no accounts.
+      const warnings = [
+        'this input carries no fees: users are judged on the fees already in the database',
+        '228 users have no purge date (e.g. janae, delpha, emmet, lenny, marquise) and cannot be purged: import with --purge-days-after-expiry N, or set purge dates later',
+      ];
       const first = await importJson(['--format', 'folio', '--db', db, ...folders], NOW);
-      expect(first).toMatchObject({ groupsCreated: 5, usersCreated: 228, usersUpdated: 0, loans: 4, requests: 2, warnings: [] });
+      expect(first).toMatchObject({ groupsCreated: 5, usersCreated: 228, usersUpdated: 0, loans: 4, requests: 2, warnings });
       const countsAfterFirst = tableCounts(db);
       expect(countsAfterFirst).toMatchObject({ users: 228, user_groups: 5, loans: 4, requests: 2, fees: 0 });
       const second = await importJson(['--format', 'folio', '--db', db, ...folders], NOW);
-      expect(second).toMatchObject({ groupsCreated: 0, usersCreated: 0, usersUpdated: 228, loans: 4, requests: 2, warnings: [] });
+      expect(second).toMatchObject({ groupsCreated: 0, usersCreated: 0, usersUpdated: 228, loans: 4, requests: 2, warnings });
       expect(tableCounts(db)).toEqual(countsAfterFirst);
 
       // 2. A changed record updates the fields the source carries.
@@ -129,7 +133,8 @@ describe.concurrent('imports through the CLI', () => {
       await runCliExpecting(0, ['settings', 'set', 'currency', 'NOK', '--db', db]);
       const summary = await importJson(['--format', 'alma', '--db', db, ...files]);
       expect(summary).toMatchObject({ usersCreated: 1, usersUpdated: 0, fees: 1, loans: 0, requests: 0 });
-      expect(summary.warnings).toHaveLength(3);
+      expect(summary.warnings).toHaveLength(4);
+      expect(summary.warnings[3]).toBe('1 user has no purge date (12345) and cannot be purged: import with --purge-days-after-expiry N, or set its purge date later');
       expect(summary.warnings.filter((w) => w.includes('loans_response.json') && w.includes('123435'))).toHaveLength(2);
       expect(summary.warnings.filter((w) => w.includes('item_requests_response.json') && w.includes('Some User'))).toHaveLength(1);
 
@@ -204,7 +209,13 @@ describe.concurrent('imports through the CLI', () => {
       );
       const db = freshDbPath();
       const summary = await importJson(['--format', 'csv', '--purge-days-after-expiry', '10', '--db', db, file]);
-      expect(summary).toMatchObject({ usersCreated: 3, groupsCreated: 2, librariesCreated: 1, warnings: [] });
+      expect(summary).toMatchObject({
+        usersCreated: 3,
+        groupsCreated: 2,
+        librariesCreated: 1,
+        // CSV-3 has neither a purge date nor an expiry date to derive one from.
+        warnings: ['1 user has no purge date (CSV-3) and cannot be purged: import with --purge-days-after-expiry N, or set its purge date later'],
+      });
       const ada = await showUser(db, 'CSV-1');
       const { id: _id, ...adaFields } = ada;
       expect(adaFields).toEqual({
@@ -234,6 +245,8 @@ describe.concurrent('imports through the CLI', () => {
         requests: [],
         fees: [],
         relationships: [],
+        activeLoans: 0,
+        activeRequests: 0,
       });
       const rows = withDatabaseFile(db, (d) =>
         d.prepare('select primary_id, record_type, user_group, account_type, status, last_name, expiry_date, purge_date, do_not_purge from users order by id').all(),

@@ -70,7 +70,11 @@ describe('Alma REST users', () => {
     expect(batch.groups).toEqual([{ code: '1', description: 'Egne studenter' }]);
     expect(batch.libraries).toEqual([{ code: 'BLINDERN', name: 'UiO Blindern' }]);
     expect(batch.blocks).toEqual([]);
-    expect(batch.warnings).toEqual([]);
+    // A user file alone: the input says nothing about loans or fees.
+    expect(batch.warnings).toEqual([
+      'this input carries no loans: users are judged on the loans already in the database',
+      'this input carries no fees: users are judged on the fees already in the database',
+    ]);
   });
 
   it('reads the brief list form of users_response.json without inventing the fields it lacks', async () => {

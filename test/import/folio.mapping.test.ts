@@ -59,7 +59,10 @@ describe('FOLIO mapping', () => {
     const batch = await read();
     expect(batch.users[0]?.userGroup).toBe('undergrad');
     expect(batch.groups).toEqual([{ code: 'undergrad', description: 'Undergraduate', sourceKey: 'g-1' }]);
-    expect(batch.warnings).toEqual([]);
+    expect(batch.warnings).toEqual([
+      'this input carries no loans: users are judged on the loans already in the database',
+      'this input carries no fees: users are judged on the fees already in the database',
+    ]);
   });
 
   it('maps every request status', async () => {

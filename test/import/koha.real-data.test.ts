@@ -46,9 +46,13 @@ describe('Koha installer sample data', () => {
     expect(batch.fees).toEqual([]);
   });
 
-  it('skips account_debit_types and the README with warnings naming the files, and says sql_statements are not run', async () => {
+  it('skips account_debit_types and the README with warnings naming the files, says sql_statements are not run, and that no loans or fees came', async () => {
     const batch = await readKoha([KOHA], noPurge);
-    expect(batch.warnings).toHaveLength(3);
+    expect(batch.warnings).toHaveLength(5);
+    expect(batch.warnings.slice(3)).toEqual([
+      'this input carries no loans: users are judged on the loans already in the database',
+      'this input carries no fees: users are judged on the fees already in the database',
+    ]);
     expect(batch.warnings.some((w) => w.startsWith(path.join(KOHA, 'account_debit_types.yml')) && w.includes('account_debit_types'))).toBe(
       true,
     );
