@@ -86,7 +86,7 @@ describe.concurrent('refused commands', () => {
     // A directory with one users file and one file that is not a CSV: the import warns.
     const folder = path.join(dir, 'with-warning');
     mkdirSync(folder, { recursive: true });
-    writeFileSync(path.join(folder, 'more.csv'), 'primary_id\nu9\n');
+    writeFileSync(path.join(folder, 'more.csv'), 'primary_id,purge_date\nu9,2030-01-01\n');
     writeFileSync(path.join(folder, 'notes.txt'), 'not users\n');
     const imported = await runCliExpecting(0, ['import', '--format', 'csv', folder, '--json', '--db', db]);
     const summary = parseJsonOutput<{ usersCreated: number; warnings: string[] }>(imported);
