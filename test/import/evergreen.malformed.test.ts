@@ -2,37 +2,25 @@
  * A malformed Evergreen input refuses the whole import: AppError IMPORT_MALFORMED naming the file, the
  * record and the field, and nothing returned.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/temp-files.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import { readEvergreen } from '../../src/import/evergreen.ts';
 import type { ImportOptions } from '../../src/import/import-options.ts';
 
 const usd: ImportOptions = { currency: 'USD', purgeDaysAfterExpiry: null };
-let dir: string;
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'evergreen-bad-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const temp = useTempDir('evergreen-bad-');
+const write = temp.write;
 
 function copy(table: string, columns: string, rows: string[]): string {
   return `COPY ${table} (${columns}) FROM stdin;\n${rows.join('\n')}\n\\.\n`;
 }
 
-async function write(name: string, text: string): Promise<string> {
-  const file = path.join(dir, name);
-  await writeFile(file, text);
-  return file;
-}
 
 /** Runs the import and returns the AppError it must throw. */
 async function refusal(options: ImportOptions = usd): Promise<AppError> {
-  const error = await readEvergreen([dir], options).then(
+  const error = await readEvergreen([temp.dir()], options).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -111,18 +99,18 @@ describe('malformed Evergreen input', () => {
 
   it('does not validate tables it does not use', async () => {
     await write('setting.sql', copy('actor.usr_setting', 'id, usr, name, value', ['not\ta\tvalid row']));
-    const batch = await readEvergreen([dir], usd);
-    expect(batch.warnings).toEqual([`${path.join(dir, 'setting.sql')}: table actor.usr_setting is not used by the import; skipped`]);
+    const batch = await readEvergreen([temp.dir()], usd);
+    expect(batch.warnings).toEqual([`${path.join(temp.dir(), 'setting.sql')}: table actor.usr_setting is not used by the import; skipped`]);
   });
 
   it('skips a text file whose lines merely begin with COPY', async () => {
     const file = await write('notes.md', 'COPY the dumps into place first.\n');
-    const batch = await readEvergreen([dir], usd);
+    const batch = await readEvergreen([temp.dir()], usd);
     expect(batch.warnings).toEqual([`${file}: skipped: not an Evergreen COPY dump`]);
   });
 
   it('refuses an unknown currency before reading anything', async () => {
-    const error = await readEvergreen([dir], { currency: 'XYZ', purgeDaysAfterExpiry: null }).catch((e: unknown) => e);
+    const error = await readEvergreen([temp.dir()], { currency: 'XYZ', purgeDaysAfterExpiry: null }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });

@@ -2,33 +2,20 @@
  * The Evergreen importer on small COPY dumps written to a temporary directory: the COPY text format,
  * request and loan states, money with and without `money.billing`, and records of deleted users.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/temp-files.ts';
 import { BALANCE_UNKNOWN_REASON, readEvergreen } from '../../src/import/evergreen.ts';
 import type { ImportOptions } from '../../src/import/import-options.ts';
 
 const usd: ImportOptions = { currency: 'USD', purgeDaysAfterExpiry: null };
-let dir: string;
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'evergreen-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const temp = useTempDir('evergreen-');
+const write = temp.write;
 
 /** A COPY dump of one table: `rows` are already in COPY text format (tabs between fields). */
 function copy(table: string, columns: string, rows: string[]): string {
   return `COPY ${table} (${columns}) FROM stdin;\n${rows.join('\n')}\n\\.\n`;
 }
 
-async function write(name: string, text: string): Promise<string> {
-  const file = path.join(dir, name);
-  await writeFile(file, text);
-  return file;
-}
 
 const USR = 'id, usrname, profile, home_ou, first_given_name, family_name, dob, expire_date, active, deleted, email, day_phone, evening_phone, other_phone';
 
@@ -46,7 +33,7 @@ async function writeUsers(): Promise<void> {
 describe('Evergreen COPY dumps', () => {
   it('decodes \\N, backslash escapes and t/f booleans; takes the literal date part', async () => {
     await writeUsers();
-    const batch = await readEvergreen([dir], usd);
+    const batch = await readEvergreen([temp.dir()], usd);
     expect(batch.users.map((u) => u.primaryId)).toEqual(['U10', 'U11']);
     expect(batch.users[0]).toMatchObject({
       sourceKey: '10',
@@ -71,7 +58,7 @@ describe('Evergreen COPY dumps', () => {
         '\n' +
         copy('actor.usr', 'id, usrname, profile, home_ou', ['10\tU10\t2\t4']),
     );
-    const batch = await readEvergreen([dir], usd);
+    const batch = await readEvergreen([temp.dir()], usd);
     expect(batch.libraries).toEqual([{ code: 'BR1', name: 'Branch One' }]);
     expect(batch.users[0]?.homeLibrary).toBe('BR1');
     // Columns the dump does not carry stay undefined: a re-import leaves them as they are.
@@ -94,7 +81,7 @@ describe('Evergreen COPY dumps', () => {
       'usr.sql',
       copy('actor.usr', 'id, usrname, profile', ['1\tA\t21', '2\tB\t30', '3\tC\t2', '4\tD\t99']),
     );
-    const batch = await readEvergreen([dir], usd);
+    const batch = await readEvergreen([temp.dir()], usd);
     expect(batch.users.map((u) => [u.primaryId, u.recordType, u.userGroup])).toEqual([
       ['A', 'PUBLIC', 'Grad students'],
       ['B', 'STAFF', 'Circ'],
@@ -126,7 +113,7 @@ describe('Evergreen COPY dumps', () => {
         '5\t10\t2025-01-01\t\\N\t\\N\t\\N\t2025-01-04\tT',
       ]),
     );
-    const batch = await readEvergreen([dir], usd);
+    const batch = await readEvergreen([temp.dir()], usd);
     expect(batch.loans.map((l) => [l.externalId, l.status])).toEqual([
       ['100', 'ON_LOAN'],
       ['101', 'LOST'],
@@ -147,7 +134,7 @@ describe('Evergreen COPY dumps', () => {
     await writeUsers();
     await write('circ.sql', copy('action.circulation', 'id, usr, xact_start, xact_finish, checkin_time', ['100\t12\t2025-01-01\t\\N\t\\N']));
     await write('pen.sql', copy('actor.usr_standing_penalty', 'id, usr, standing_penalty, stop_date', ['7\t12\t1\t\\N']));
-    const batch = await readEvergreen([dir], usd);
+    const batch = await readEvergreen([temp.dir()], usd);
     expect(batch.loans).toEqual([]);
     expect(batch.blocks).toEqual([]);
     expect(batch.warnings.filter((w) => w.includes('marked deleted'))).toHaveLength(3);
@@ -156,7 +143,7 @@ describe('Evergreen COPY dumps', () => {
 
   it('emits loans, holds and blocks of users not in the input with the Evergreen user id as key', async () => {
     await write('pen.sql', copy('actor.usr_standing_penalty', 'id, usr, standing_penalty, stop_date', ['7\t55\t3\t2025-03-01 00:00:00-05']));
-    const batch = await readEvergreen([dir], usd);
+    const batch = await readEvergreen([temp.dir()], usd);
     expect(batch.blocks).toEqual([
       { externalId: '7', userKey: '55', blockType: 'PENALTY-3', expiryDate: '2025-03-01', location: expect.anything() },
     ]);
@@ -172,7 +159,7 @@ describe('Evergreen money', () => {
     await writeUsers();
     await write('grocery.sql', copy('money.grocery', GROCERY, ['500\t10\t2025-01-01\t\\N', '501\t11\t2025-01-01\t2025-02-01']));
     await write('cash.sql', copy('money.cash_payment', PAYMENT, ['1\t500\t2025-01-02\tf\t1.00']));
-    const batch = await readEvergreen([dir], usd);
+    const batch = await readEvergreen([temp.dir()], usd);
     expect(batch.users.map((u) => [u.primaryId, u.doNotPurgeReason])).toEqual([
       ['U10', BALANCE_UNKNOWN_REASON],
       ['U11', undefined],
@@ -182,7 +169,7 @@ describe('Evergreen money', () => {
 
   it('warns when the user of an open transaction is not in the input', async () => {
     await write('grocery.sql', copy('money.grocery', GROCERY, ['500\t77\t2025-01-01\t\\N']));
-    const batch = await readEvergreen([dir], usd);
+    const batch = await readEvergreen([temp.dir()], usd);
     expect(batch.warnings.some((w) => w.includes('user id 77') && w.includes('doNotPurge'))).toBe(true);
   });
 
@@ -201,7 +188,7 @@ describe('Evergreen money', () => {
     );
     await write('cash.sql', copy('money.cash_payment', PAYMENT, ['1\t500\t2025-01-02\tf\t2.00', '2\t500\t2025-01-02\tt\t5.00', '3\t501\t2025-01-02\tf\t5.00']));
     await write('adj.sql', copy('money.account_adjustment', PAYMENT, ['4\t503\t2025-01-06\tf\t1.50']));
-    const batch = await readEvergreen([dir], usd);
+    const batch = await readEvergreen([temp.dir()], usd);
     // 500: 10.00 + 0.30 - 2.00 = 8.30 owed; 501: paid off; 502: closed; 503: no billing, 1.50 paid = credit.
     expect(batch.fees.map((f) => [f.externalId, f.userKey, f.feeType, f.status, f.originalAmount, f.balance])).toEqual([
       ['500', '10', 'Overdue materials', 'ACTIVE', 1030, 830],
@@ -214,9 +201,9 @@ describe('Evergreen money', () => {
   it('parses amounts with the currency digits', async () => {
     await write('grocery.sql', copy('money.grocery', GROCERY, ['500\t10\t2025-01-01\t\\N']));
     await write('billing.sql', copy('money.billing', BILLING, ['1\t500\t2025-01-01\tf\t500\tx']));
-    const batch = await readEvergreen([dir], { currency: 'JPY', purgeDaysAfterExpiry: null });
+    const batch = await readEvergreen([temp.dir()], { currency: 'JPY', purgeDaysAfterExpiry: null });
     expect(batch.fees[0]?.balance).toBe(500);
-    await expect(readEvergreen([dir], { currency: 'BHD', purgeDaysAfterExpiry: null })).resolves.toMatchObject({
+    await expect(readEvergreen([temp.dir()], { currency: 'BHD', purgeDaysAfterExpiry: null })).resolves.toMatchObject({
       fees: [expect.objectContaining({ balance: 500_000 })],
     });
   });

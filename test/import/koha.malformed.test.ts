@@ -2,33 +2,20 @@
  * A malformed Koha input refuses the whole import: AppError IMPORT_MALFORMED naming the file, the record
  * and the field, and nothing returned.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/temp-files.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import type { ImportOptions } from '../../src/import/import-options.ts';
 import { readKoha } from '../../src/import/koha.ts';
 
 const usd: ImportOptions = { currency: 'USD', purgeDaysAfterExpiry: null };
-let dir: string;
+const temp = useTempDir('koha-bad-');
+const write = temp.write;
 
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'koha-bad-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function write(name: string, text: string): Promise<string> {
-  const file = path.join(dir, name);
-  await writeFile(file, text);
-  return file;
-}
 
 /** Runs the import and returns the AppError it must throw. */
 async function refusal(): Promise<AppError> {
-  const error = await readKoha([dir], usd).then(
+  const error = await readKoha([temp.dir()], usd).then(
     () => undefined,
     (e: unknown) => e,
   );

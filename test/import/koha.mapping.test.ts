@@ -2,28 +2,15 @@
  * The Koha importer on small inputs written to a temporary directory: the patron import CSV, and the
  * installer YAML's issues, reserves and accountlines tables.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/temp-files.ts';
 import type { ImportOptions } from '../../src/import/import-options.ts';
 import { PROTECTED_REASON, readKoha } from '../../src/import/koha.ts';
 
 const usd: ImportOptions = { currency: 'USD', purgeDaysAfterExpiry: null };
-let dir: string;
+const temp = useTempDir('koha-');
+const write = temp.write;
 
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'koha-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function write(name: string, text: string): Promise<string> {
-  const file = path.join(dir, name);
-  await writeFile(file, text);
-  return file;
-}
 
 const CSV = [
   'cardnumber,surname,firstname,branchcode,categorycode,dateofbirth,dateenrolled,dateexpiry,email,phone,address,city,zipcode,userid,sort1,sort2,patron_attributes,favourite_colour,protected',
@@ -47,7 +34,7 @@ describe('Koha patron import CSV', () => {
   it('reads patrons, ignores unknown columns, and maps the fields we use', async () => {
     await write('patrons.csv', CSV);
     await write('categories.yml', CATEGORIES);
-    const batch = await readKoha([dir], { currency: 'USD', purgeDaysAfterExpiry: 365 });
+    const batch = await readKoha([temp.dir()], { currency: 'USD', purgeDaysAfterExpiry: 365 });
     expect(batch.users).toHaveLength(3);
     const [ann, bob, cy] = batch.users;
     expect(ann).toMatchObject({
@@ -96,7 +83,7 @@ describe('Koha patron import CSV', () => {
 
   it('skips a CSV that is not a patron import file, with a warning', async () => {
     const file = await write('items.csv', 'barcode,title\n1,A book\n');
-    const batch = await readKoha([dir], usd);
+    const batch = await readKoha([temp.dir()], usd);
     expect(batch.users).toEqual([]);
     expect(batch.warnings).toEqual([expect.stringContaining(file)]);
   });
@@ -138,7 +125,7 @@ sql_statements:
 
   it('maps every issue to an active loan, reserves by found, account lines by amountoutstanding', async () => {
     await write('data.yaml', YAML);
-    const batch = await readKoha([dir], usd);
+    const batch = await readKoha([temp.dir()], usd);
     // Leading zeros of a card number written as a plain YAML number are kept.
     expect(batch.users.map((u) => [u.sourceKey, u.primaryId])).toEqual([['7', '0042']]);
     expect(batch.loans.map((l) => [l.externalId, l.userKey, l.status, l.loanDate, l.dueDate, l.library])).toEqual([
